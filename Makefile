@@ -1,0 +1,113 @@
+# rbdwho — who still holds this RBD image open?
+# `make` builds, `make check` installs what is missing and runs every test,
+# `make demo` installs, builds and opens the browser on a local sandbox cluster.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/rbdwho
+DESTDIR  ?=
+VERSION  := 0.1.0
+
+CC       ?= cc
+CXX      ?= c++
+PKGS     := ncursesw libvirt libcurl json-c libxml-2.0 yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter \
+            -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
+            -DRBDWHO_VERSION='"$(VERSION)"' -DRBDWHO_DATADIR='"$(DATADIR)"'
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Iinclude
+LDLIBS   += $(PKG_LIBS) -lrbd -lrados -lpthread -lm
+
+ifeq ($(SANITIZE),1)
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+  CFLAGS   += $(SANFLAGS)
+  CXXFLAGS += $(SANFLAGS)
+  LDFLAGS  += $(SANFLAGS)
+  BUILD    := build/san
+else
+  BUILD    := build/rel
+endif
+
+SRCS_C   := $(sort $(wildcard src/*.c src/*/*.c))
+SRCS_CXX := $(sort $(wildcard src/*.cc src/*/*.cc))
+OBJS     := $(SRCS_C:%.c=$(BUILD)/%.o) $(SRCS_CXX:%.cc=$(BUILD)/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+DEPS     := $(OBJS:.o=.d)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Link with the C++ driver only when a C++ unit exists (the bulk watcher probe).
+LINKER   := $(if $(SRCS_CXX),$(CXX),$(CC))
+ifneq ($(SRCS_CXX),)
+  LDLIBS += -lstdc++
+endif
+
+.PHONY: all deps check unit integration demo install uninstall clean bench lint fuzz
+
+all: rbdwho
+
+rbdwho: $(BUILD)/rbdwho
+	@cp $< $@
+
+$(BUILD)/rbdwho: $(OBJS)
+	$(LINKER) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(LINKER) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
+
+-include $(DEPS)
+
+# Installs the Debian packages the build, the tests and the demo need (as root),
+# or prints the command to run.
+deps:
+	@tests/deps.sh
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+integration: rbdwho
+	@tests/integration/run.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) all
+	@tests/demo.sh
+
+bench: deps
+	$(MAKE) all
+	@tests/bench/run.sh
+
+lint:
+	@tests/lint.sh
+
+install: rbdwho
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 0755 rbdwho $(DESTDIR)$(BINDIR)/rbdwho
+	install -m 0644 doc/rbdwho.1 $(DESTDIR)$(MANDIR)/man1/rbdwho.1
+	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rbdwho $(DESTDIR)$(MANDIR)/man1/rbdwho.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build rbdwho

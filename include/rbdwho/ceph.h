@@ -1,0 +1,66 @@
+/* ceph.h — the Ceph side of the chain, over librados and librbd: pools, images,
+ * watchers. Images are always opened read-only: a read-only open registers no
+ * watch of its own, so probing never changes what it measures.
+ * Every call is bounded by the timeout given at connect (mon and OSD op timeouts).
+ * A struct ceph_conn may be shared by threads. */
+#ifndef RBDWHO_CEPH_H
+#define RBDWHO_CEPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rbdwho/error.h"
+
+struct ceph_opts {
+	const char *conf;     /* ceph.conf path; NULL: $CEPH_CONF, then the default search */
+	const char *id;       /* cephx user without "client." (default "admin") */
+	const char *cluster;  /* cluster name (default "ceph") */
+	const char *keyring;  /* keyring path; NULL: from the conf */
+	int timeout_ms;       /* connect, mon and OSD op timeout (default 10000) */
+};
+
+struct ceph_conn;
+
+int ceph_connect(const struct ceph_opts *opts, struct ceph_conn **out, struct rw_error *err);
+void ceph_disconnect(struct ceph_conn *c);
+
+/* Cluster fsid and health ("HEALTH_OK", …); malloc'd strings. */
+int ceph_cluster_status(struct ceph_conn *c, char **fsid, char **health, struct rw_error *err);
+
+/* Every pool name; *names is a malloc'd array of malloc'd strings. */
+int ceph_list_pools(struct ceph_conn *c, char ***names, size_t *n, struct rw_error *err);
+/* -ENOENT when the pool does not exist. */
+int ceph_pool_exists(struct ceph_conn *c, const char *pool, struct rw_error *err);
+
+struct ceph_image_ref {
+	char *name;
+	char *id;  /* empty string for old-format (v1) images */
+};
+/* The images of a pool (rbd_list2: names and ids in one call). */
+int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_ref **out,
+		     size_t *n, struct rw_error *err);
+void ceph_image_refs_free(struct ceph_image_ref *v, size_t n);
+
+struct ceph_image_info {
+	char *pool, *name, *id;
+	uint64_t size;
+	char *block_name_prefix;  /* rbd_data.<id> (v2) or rb.0.… (v1) */
+	uint64_t features;
+	char *features_str;       /* "layering, exclusive-lock, …" */
+	int old_format;
+};
+/* -ENOENT when the image does not exist. */
+int ceph_image_info(struct ceph_conn *c, const char *pool, const char *image,
+		    struct ceph_image_info *out, struct rw_error *err);
+void ceph_image_info_clear(struct ceph_image_info *info);
+
+struct ceph_watcher {
+	char *address;    /* as Ceph prints it: "127.0.0.1:0/1121431068" */
+	uint64_t client;  /* the N of client.N */
+	uint64_t cookie;
+};
+/* The watchers of an image's header object. -ENOENT when the image is gone. */
+int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
+		       struct ceph_watcher **out, size_t *n, struct rw_error *err);
+void ceph_watchers_free(struct ceph_watcher *v, size_t n);
+
+#endif

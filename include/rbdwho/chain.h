@@ -1,0 +1,194 @@
+/* chain.h — the correlation at the heart of rbdwho:
+ *   image → watchers → host → holders (libvirt domain / local process) → Nova → verdict.
+ * The commands and the browser run this same code. It knows nothing of terminals
+ * or threads of its own; its calls block (each bounded by the backends' timeouts)
+ * and are safe to make from several worker threads at once. */
+#ifndef RBDWHO_CHAIN_H
+#define RBDWHO_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "rbdwho/ceph.h"
+#include "rbdwho/config.h"
+#include "rbdwho/error.h"
+#include "rbdwho/os.h"
+#include "rbdwho/parse_addr.h"
+
+enum verdict {
+	VERDICT_UNKNOWN = 0,  /* any doubt: no answer, an error, not a Nova instance */
+	VERDICT_ATTACHED,     /* Nova knows the instance */
+	VERDICT_ORPHAN,       /* Nova said 404 (or DELETED) while the holder still runs */
+};
+const char *verdict_name(enum verdict v);  /* "UNKNOWN", "ATTACHED", "ORPHAN" */
+
+enum nova_state {
+	NOVA_NOT_ASKED = 0,  /* no UUID to ask about, or OpenStack not configured */
+	NOVA_FOUND,          /* 200 */
+	NOVA_GONE,           /* Nova's own 404 */
+	NOVA_ERROR,          /* timeout, 5xx, garbage, auth failure */
+};
+
+struct nova_answer {
+	enum nova_state state;
+	struct nova_server server;  /* filled when FOUND */
+	char *error;                /* why, when ERROR or NOT_ASKED */
+};
+
+enum holder_kind {
+	HOLDER_DOMAIN,   /* a libvirt domain (with its qemu pid when local) */
+	HOLDER_QEMU,     /* a local qemu process libvirt does not know */
+	HOLDER_RBD_NBD,  /* rbd-nbd: a block device mapping, not a VM */
+	HOLDER_RBD_CLI,  /* the rbd tool itself (export, import, …) */
+	HOLDER_OTHER,    /* some other local process naming the image */
+};
+const char *holder_kind_name(enum holder_kind k);
+
+struct holder {
+	enum holder_kind kind;
+	char *name;           /* domain name or qemu -name: instance-0002f5c4 */
+	char *uuid;           /* domain UUID or qemu -uuid: the Nova instance UUID */
+	char *display_name;   /* Nova's name from the domain metadata, if any */
+	char *host;
+	char *libvirt_uri;    /* where the domain lives; NULL for plain processes */
+	char *libvirt_state;  /* "running", "paused", … */
+	pid_t pid;            /* 0 when not known (remote host) */
+	char *user;
+	time_t started;
+	char *cmdline;        /* redacted */
+	struct nova_answer nova;
+	enum verdict verdict;
+	char *reason;         /* one sentence: why this verdict */
+};
+
+enum host_source {
+	HOST_UNMAPPED = 0,
+	HOST_LOCAL,        /* one of this machine's addresses */
+	HOST_CONFIG,       /* the config file's [hosts] map */
+	HOST_NOVA,         /* Nova os-hypervisors host_ip */
+	HOST_DNS,          /* reverse DNS */
+};
+const char *host_source_name(enum host_source s);
+
+struct watcher_view {
+	char *address;  /* as Ceph prints it */
+	struct watcher_addr addr;
+	uint64_t client, cookie;
+	char *host;     /* NULL when unmapped */
+	enum host_source host_source;
+	char *libvirt_uri;
+	struct holder *holders;
+	size_t nholders;
+	char *holders_error;  /* why holders could not be (fully) listed */
+	bool resolved;        /* host, holders and verdicts filled in */
+	enum verdict verdict;
+	char *reason;
+};
+
+enum cinder_state {
+	CINDER_NOT_A_VOLUME = 0,  /* the image name carries no volume UUID */
+	CINDER_NOT_ASKED,         /* OpenStack not configured */
+	CINDER_FOUND,
+	CINDER_GONE,              /* Cinder's 404: the volume record is gone */
+	CINDER_ERROR,
+};
+
+struct image_view {
+	char *pool, *image;
+	char *volume_uuid;      /* from volume-UUID, NULL otherwise */
+	char *instance_uuid;    /* from a Nova ephemeral disk UUID_disk, NULL otherwise */
+	struct ceph_image_info info;
+	enum cinder_state cinder_state;
+	struct cinder_volume cinder;
+	char *cinder_error;
+	struct watcher_view *watchers;
+	size_t nwatchers;
+	char *watchers_error;   /* listing the watchers failed */
+	struct strvec notes;    /* plain-language findings, e.g. the classic symptom */
+};
+void image_view_free(struct image_view *iv);  /* frees iv itself too */
+/* The worst verdict among the watchers: ORPHAN > UNKNOWN > ATTACHED; UNKNOWN when none. */
+enum verdict image_view_verdict(const struct image_view *iv);
+
+struct chain_opts {
+	struct ceph_opts ceph;
+	const char *os_cloud;      /* --os-cloud */
+	bool os_insecure;
+	const struct config *cfg;  /* host map, URIs, timeouts; must outlive the chain */
+	const char *proc_root;     /* NULL: /proc */
+	int timeout_ms;
+	bool no_openstack;         /* never ask OpenStack, even when configured */
+};
+
+struct chain;
+
+/* Connects to Ceph (bounded by the timeout) and prepares OpenStack (no I/O yet).
+ * OpenStack missing is not an error: verdicts then stay UNKNOWN, with a note. */
+int chain_new(const struct chain_opts *opts, struct chain **out, struct rw_error *err);
+void chain_free(struct chain *ch);
+
+/* Like chain_new, but never connects to Ceph (chain_ceph() is then NULL): for
+ * destroy, which needs only libvirt and Nova, so that a cluster that is down
+ * cannot prevent stopping an orphan. Only -EINVAL (a named cloud that does
+ * not exist) fails. [added for destroy; implemented in chain_resolve.c] */
+int chain_new_no_ceph(const struct chain_opts *opts, struct chain **out, struct rw_error *err);
+/* The config and the per-call timeout the chain was made with. */
+const struct config *chain_config(struct chain *ch);
+int chain_timeout_ms(struct chain *ch);
+
+struct ceph_conn *chain_ceph(struct chain *ch);
+/* NULL when OpenStack is not configured; chain_os_note() then says why. */
+struct os_client *chain_os(struct chain *ch);
+const char *chain_os_note(struct chain *ch);
+const char *chain_local_host(struct chain *ch);
+
+/* Drops cached answers (hypervisors, domain lists, process scan, Nova), so the
+ * next calls ask again. */
+void chain_forget(struct chain *ch);
+
+/* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk or
+ * POOL/IMAGE — into pool and image (malloc'd). Without a pool, every pool is
+ * searched. -EINVAL when the text is none of those forms, -ENOENT when no pool
+ * has such an image. */
+int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
+		 struct rw_error *err);
+
+/* Image info, Cinder's view and the raw watcher list; watchers not yet resolved. */
+int chain_load_image(struct chain *ch, const char *pool, const char *image,
+		     struct image_view **out, struct rw_error *err);
+
+/* Fills one watcher's host, holders, Nova answers and verdict (never fails:
+ * what cannot be known is recorded as UNKNOWN with its reason). */
+void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
+			   struct watcher_view *w);
+
+/* chain_load_image + resolve every watcher + the notes. */
+int chain_find(struct chain *ch, const char *spec, struct image_view **out,
+	       struct rw_error *err);
+
+/* Asks Nova about a holder again, bypassing every cache, and recomputes its
+ * verdict: what destroy checks right before acting. */
+void chain_recheck_holder(struct chain *ch, struct holder *h);
+
+/* A scan of pools: calls found() for every image with at least one watcher
+ * (fully resolved; found() takes ownership of iv), and progress() after each
+ * image. Stops early when *cancel becomes true. pools NULL/empty: every pool. */
+struct scan_progress {
+	size_t pools_done, pools_total;
+	size_t images_done, images_total;  /* images_total grows as pools are listed */
+	size_t with_watchers;
+};
+struct scan_callbacks {
+	void (*found)(struct image_view *iv, void *user);
+	void (*progress)(const struct scan_progress *p, void *user);
+	void (*pool_error)(const char *pool, const struct rw_error *e, void *user);
+	void *user;
+	const volatile bool *cancel;
+};
+int chain_scan(struct chain *ch, const struct strvec *pools, const struct scan_callbacks *cb,
+	       struct rw_error *err);
+
+#endif

@@ -1,0 +1,22 @@
+/* report.h — an image_view (or a process list) as text for a person or as JSON
+ * for a script; shared by find, scan and procs. The JSON schema is documented in
+ * doc/json-schema.md. Text output is made terminal-safe; JSON is escaped by json-c. */
+#ifndef RBDWHO_REPORT_H
+#define RBDWHO_REPORT_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+#include "rbdwho/chain.h"
+#include "rbdwho/proc.h"
+
+struct json_object *report_image_json(const struct image_view *iv);
+void report_image_text(FILE *out, const struct image_view *iv);
+
+struct json_object *report_procs_json(const struct proc_list *l);
+void report_procs_text(FILE *out, const struct proc_list *l);
+
+/* "1.5 GiB" style sizes and "2026-11-26 08:40:12" style times, into buf. */
+const char *report_size(unsigned long long bytes, char *buf, size_t len);
+const char *report_time(time_t t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,202 @@
+/* chain_image.c — an image as the chain sees it: Ceph's facts, Cinder's view,
+ * the watchers, and the plain-language notes a find ends with. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rbdwho/util.h"
+#include "chain_internal.h"
+
+static void holder_clear(struct holder *h)
+{
+	free(h->name);
+	free(h->uuid);
+	free(h->display_name);
+	free(h->host);
+	free(h->libvirt_uri);
+	free(h->libvirt_state);
+	free(h->user);
+	free(h->cmdline);
+	nova_server_clear(&h->nova.server);
+	free(h->nova.error);
+	free(h->reason);
+}
+
+static void watcher_view_clear(struct watcher_view *w)
+{
+	free(w->address);
+	free(w->host);
+	free(w->libvirt_uri);
+	for (size_t i = 0; i < w->nholders; i++)
+		holder_clear(&w->holders[i]);
+	free(w->holders);
+	free(w->holders_error);
+	free(w->reason);
+}
+
+void image_view_free(struct image_view *iv)
+{
+	if (!iv)
+		return;
+	free(iv->pool);
+	free(iv->image);
+	free(iv->volume_uuid);
+	free(iv->instance_uuid);
+	ceph_image_info_clear(&iv->info);
+	cinder_volume_clear(&iv->cinder);
+	free(iv->cinder_error);
+	for (size_t i = 0; i < iv->nwatchers; i++)
+		watcher_view_clear(&iv->watchers[i]);
+	free(iv->watchers);
+	free(iv->watchers_error);
+	strvec_free(&iv->notes);
+	free(iv);
+}
+
+enum verdict image_view_verdict(const struct image_view *iv)
+{
+	bool orphan = false, unknown = iv->nwatchers == 0;
+	for (size_t i = 0; i < iv->nwatchers; i++) {
+		orphan |= iv->watchers[i].verdict == VERDICT_ORPHAN;
+		unknown |= iv->watchers[i].verdict == VERDICT_UNKNOWN;
+	}
+	return orphan ? VERDICT_ORPHAN : unknown ? VERDICT_UNKNOWN : VERDICT_ATTACHED;
+}
+
+/* Cinder names RBD images volume-<uuid>; Nova's ephemeral disks are <uuid>_disk. */
+static void uuids_from_name(struct image_view *iv)
+{
+	const char *n = iv->image;
+	if (str_starts_with(n, "volume-") && str_is_uuid(n + 7))
+		iv->volume_uuid = xstrdup(n + 7);
+	if (str_ends_with(n, "_disk") && strlen(n) == 41) {
+		char *u = xstrndup(n, 36);
+		if (str_is_uuid(u))
+			iv->instance_uuid = u;
+		else
+			free(u);
+	}
+}
+
+static void load_cinder(struct chain *ch, struct image_view *iv)
+{
+	if (!iv->volume_uuid) {
+		iv->cinder_state = CINDER_NOT_A_VOLUME;
+		return;
+	}
+	if (!ch->os) {
+		iv->cinder_state = CINDER_NOT_ASKED;
+		iv->cinder_error = xstrdup(ch->os_note ? ch->os_note : "OpenStack not configured");
+		return;
+	}
+	struct rw_error err = {0};
+	int rc = cinder_get_volume(ch->os, iv->volume_uuid, &iv->cinder, &err);
+	if (rc == 0)
+		iv->cinder_state = CINDER_FOUND;
+	else if (rc == -ENOENT)
+		iv->cinder_state = CINDER_GONE;
+	else {
+		iv->cinder_state = CINDER_ERROR;
+		iv->cinder_error = xstrdup(err.msg);
+	}
+}
+
+static void load_watchers(struct chain *ch, struct image_view *iv)
+{
+	struct ceph_watcher *ws = NULL;
+	size_t n = 0;
+	struct rw_error err = {0};
+	if (ceph_list_watchers(ch->ceph, iv->pool, iv->image, &ws, &n, &err) < 0) {
+		iv->watchers_error = xstrdup(err.msg);
+		return;
+	}
+	iv->watchers = xcalloc(n ? n : 1, sizeof *iv->watchers);
+	iv->nwatchers = n;
+	for (size_t i = 0; i < n; i++) {
+		struct watcher_view *w = &iv->watchers[i];
+		w->address = xstrdup(ws[i].address);
+		w->client = ws[i].client;
+		w->cookie = ws[i].cookie;
+		if (parse_watcher_addr(ws[i].address, &w->addr) < 0)
+			snprintf(w->addr.ip, sizeof w->addr.ip, "?");
+	}
+	ceph_watchers_free(ws, n);
+}
+
+int chain_load_image(struct chain *ch, const char *pool, const char *image,
+		     struct image_view **out, struct rw_error *err)
+{
+	struct image_view *iv = xcalloc(1, sizeof *iv);
+	iv->pool = xstrdup(pool);
+	iv->image = xstrdup(image);
+	int rc = ceph_image_info(ch->ceph, pool, image, &iv->info, err);
+	if (rc < 0) {
+		image_view_free(iv);
+		return rc;
+	}
+	uuids_from_name(iv);
+	load_cinder(ch, iv);
+	load_watchers(ch, iv);
+	*out = iv;
+	return 0;
+}
+
+static void add_notes(struct chain *ch, struct image_view *iv)
+{
+	size_t nw = iv->nwatchers;
+	const char *s = nw == 1 ? "" : "s";
+	if (iv->watchers_error)
+		strvec_push_owned(&iv->notes, xasprintf("Listing the watchers failed: %s",
+							 iv->watchers_error));
+	else if (nw == 0)
+		strvec_push(&iv->notes, "No watchers: nothing holds this image open.");
+	if (iv->cinder_state == CINDER_FOUND && iv->cinder.natt == 0 && nw > 0)
+		strvec_push_owned(&iv->notes,
+				  xasprintf("Cinder reports no attachments, but Ceph lists %zu watcher%s.",
+					    nw, s));
+	if (iv->cinder_state == CINDER_GONE && nw > 0)
+		strvec_push_owned(&iv->notes,
+				  xasprintf("Cinder has no volume %s, but Ceph lists %zu watcher%s.",
+					    iv->volume_uuid, nw, s));
+	for (size_t i = 0; i < nw; i++) {
+		const struct watcher_view *w = &iv->watchers[i];
+		for (size_t j = 0; j < w->nholders; j++) {
+			const struct holder *h = &w->holders[j];
+			if (h->verdict == VERDICT_ORPHAN && h->kind == HOLDER_DOMAIN)
+				strvec_push_owned(&iv->notes,
+						  xasprintf("%s on %s is an orphan; `rbdwho destroy %s "
+							    "--host %s` stops it.",
+							    h->name, h->host, h->name, h->host));
+			else if (h->verdict == VERDICT_ORPHAN)
+				strvec_push_owned(&iv->notes,
+						  xasprintf("%s (pid %d) on %s is an orphan qemu that "
+							    "libvirt does not manage.",
+							    h->name, (int)h->pid, h->host));
+		}
+	}
+	if (!ch->os && nw > 0)
+		strvec_push_owned(&iv->notes, xasprintf("Verdicts stay UNKNOWN: %s.",
+							 ch->os_note ? ch->os_note : "no OpenStack"));
+}
+
+int chain_find(struct chain *ch, const char *spec, struct image_view **out,
+	       struct rw_error *err)
+{
+	char *pool = NULL, *image = NULL;
+	int rc = chain_locate(ch, spec, &pool, &image, err);
+	if (rc == 0)
+		rc = chain_load_image(ch, pool, image, out, err);
+	free(pool);
+	free(image);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < (*out)->nwatchers; i++)
+		chain_resolve_watcher(ch, *out, &(*out)->watchers[i]);
+	add_notes(ch, *out);
+	return 0;
+}
+
+void chain_add_notes(struct chain *ch, struct image_view *iv)
+{
+	add_notes(ch, iv);
+}

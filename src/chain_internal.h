@@ -1,0 +1,51 @@
+/* chain_internal.h — the chain's private state, shared by chain.c (set-up and
+ * locating), chain_resolve.c (watchers, holders, verdicts) and chain_scan.c. */
+#ifndef RBDWHO_CHAIN_INTERNAL_H
+#define RBDWHO_CHAIN_INTERNAL_H
+
+#include <pthread.h>
+#include "rbdwho/chain.h"
+#include "rbdwho/proc.h"
+#include "rbdwho/virt.h"
+
+struct domain_cache {
+	char *uri;
+	struct virt_domains list;
+	char *error;  /* listing failed: why */
+};
+
+struct nova_cache_entry {
+	char *uuid;
+	struct nova_answer answer;  /* only FOUND and GONE are kept */
+};
+
+struct chain {
+	struct ceph_conn *ceph;
+	struct os_client *os;
+	char *os_note;
+	const struct config *cfg;
+	char *proc_root;
+	int timeout_ms;
+	char *local_host;
+
+	pthread_mutex_t lock;  /* guards everything below */
+	bool hv_loaded;
+	struct nova_hypervisor *hv;
+	size_t nhv;
+	char *hv_error;
+	struct domain_cache *doms;
+	size_t ndoms, cap_doms;
+	bool procs_loaded;
+	struct proc_list procs;
+	char *procs_error;
+	struct nova_cache_entry *nova;
+	size_t nnova, cap_nova;
+};
+
+/* Called with ch->lock held. */
+void nova_cache_clear(struct chain *ch);
+
+/* The plain-language findings of a resolved image (chain_find and the scan). */
+void chain_add_notes(struct chain *ch, struct image_view *iv);
+
+#endif

@@ -1,0 +1,446 @@
+/* chain_resolve.c — one image: its watchers, the host behind each, the holders
+ * on that host, Nova's word on each holder, and the verdict. What cannot be
+ * known becomes UNKNOWN with the reason; only Nova's positive 404 (or a DELETED
+ * status) makes an ORPHAN. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rbdwho/hostmap.h"
+#include "rbdwho/util.h"
+#include "chain_internal.h"
+
+/* ---- Nova answers, cached per chain ---- */
+
+static void nova_server_copy(struct nova_server *d, const struct nova_server *s)
+{
+	d->id = xstrdup(s->id);
+	d->name = xstrdup(s->name);
+	d->status = xstrdup(s->status);
+	d->host = xstrdup(s->host);
+	d->hypervisor_hostname = xstrdup(s->hypervisor_hostname);
+	d->instance_name = xstrdup(s->instance_name);
+	d->project_id = xstrdup(s->project_id);
+	d->task_state = xstrdup(s->task_state);
+}
+
+static void nova_answer_copy(struct nova_answer *d, const struct nova_answer *s)
+{
+	memset(d, 0, sizeof *d);
+	d->state = s->state;
+	nova_server_copy(&d->server, &s->server);
+	d->error = xstrdup(s->error);
+}
+
+static void nova_answer_clear(struct nova_answer *a)
+{
+	nova_server_clear(&a->server);
+	free(a->error);
+	memset(a, 0, sizeof *a);
+}
+
+void nova_cache_clear(struct chain *ch)
+{
+	for (size_t i = 0; i < ch->nnova; i++) {
+		free(ch->nova[i].uuid);
+		nova_answer_clear(&ch->nova[i].answer);
+	}
+	free(ch->nova);
+	ch->nova = NULL;
+	ch->nnova = ch->cap_nova = 0;
+}
+
+static bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out)
+{
+	bool hit = false;
+	pthread_mutex_lock(&ch->lock);
+	for (size_t i = 0; i < ch->nnova && !hit; i++) {
+		if (strcmp(ch->nova[i].uuid, uuid) == 0) {
+			nova_answer_copy(out, &ch->nova[i].answer);
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return hit;
+}
+
+static void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a)
+{
+	pthread_mutex_lock(&ch->lock);
+	size_t i = 0;
+	while (i < ch->nnova && strcmp(ch->nova[i].uuid, uuid) != 0)
+		i++;
+	if (i < ch->nnova) {
+		nova_answer_clear(&ch->nova[i].answer);
+	} else {
+		xgrow(&ch->nova, &ch->cap_nova, ch->nnova, sizeof *ch->nova);
+		ch->nova[ch->nnova++].uuid = xstrdup(uuid);
+	}
+	nova_answer_copy(&ch->nova[i].answer, a);
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* Asks Nova about uuid; fresh skips the cache (destroy's re-check). */
+static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova_answer *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!ch->os) {
+		out->state = NOVA_NOT_ASKED;
+		out->error = xstrdup(ch->os_note ? ch->os_note : "OpenStack not configured");
+		return;
+	}
+	if (!fresh && nova_cache_get(ch, uuid, out))
+		return;
+	struct rw_error err = {0};
+	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
+	if (rc == 0) {
+		out->state = NOVA_FOUND;
+	} else if (rc == -ENOENT) {
+		out->state = NOVA_GONE;
+	} else {
+		out->state = NOVA_ERROR;
+		out->error = xstrdup(err.msg);
+		return;
+	}
+	nova_cache_put(ch, uuid, out);
+}
+
+/* ---- hosts ---- */
+
+static void ensure_hypervisors(struct chain *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	bool loaded = ch->hv_loaded;
+	pthread_mutex_unlock(&ch->lock);
+	if (loaded || !ch->os)
+		return;
+	struct nova_hypervisor *hv = NULL;
+	size_t n = 0;
+	struct rw_error err = {0};
+	int rc = nova_list_hypervisors(ch->os, &hv, &n, &err);
+	pthread_mutex_lock(&ch->lock);
+	if (!ch->hv_loaded) {
+		ch->hv_loaded = true;
+		ch->hv = hv;
+		ch->nhv = n;
+		ch->hv_error = rc < 0 ? xstrdup(err.msg) : NULL;
+		hv = NULL;
+		n = 0;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	for (size_t i = 0; i < n; i++)
+		nova_hypervisor_clear(&hv[i]);
+	free(hv);
+}
+
+static char *host_from_nova(struct chain *ch, const char *ip)
+{
+	ensure_hypervisors(ch);
+	pthread_mutex_lock(&ch->lock);
+	char *host = hostmap_from_hypervisors(ch->hv, ch->nhv, ip);
+	pthread_mutex_unlock(&ch->lock);
+	return host;
+}
+
+static void map_host(struct chain *ch, struct watcher_view *w)
+{
+	const char *ip = w->addr.ip;
+	if ((w->host = config_map_host(ch->cfg, ip)))
+		w->host_source = HOST_CONFIG;
+	else if (hostmap_is_local_ip(ip) && (w->host = xstrdup(ch->local_host)))
+		w->host_source = HOST_LOCAL;
+	else if ((w->host = host_from_nova(ch, ip)))
+		w->host_source = HOST_NOVA;
+	else if (ch->cfg->reverse_dns && (w->host = hostmap_reverse_dns(ip, ch->timeout_ms)))
+		w->host_source = HOST_DNS;
+	else
+		w->host_source = HOST_UNMAPPED;
+
+	if (w->host)
+		w->libvirt_uri = strcmp(w->host, ch->local_host) == 0
+					 ? xstrdup(ch->cfg->local_uri)
+					 : config_host_uri(ch->cfg, w->host);
+}
+
+/* ---- holders ---- */
+
+static struct holder *holder_add(struct watcher_view *w)
+{
+	w->holders = xrealloc(w->holders, (w->nholders + 1) * sizeof *w->holders);
+	struct holder *h = &w->holders[w->nholders++];
+	memset(h, 0, sizeof *h);
+	h->host = xstrdup(w->host);
+	return h;
+}
+
+static struct domain_cache *domain_cache_find(struct chain *ch, const char *uri)
+{
+	for (size_t i = 0; i < ch->ndoms; i++)
+		if (strcmp(ch->doms[i].uri, uri) == 0)
+			return &ch->doms[i];
+	return NULL;
+}
+
+/* Lists uri's domains once per chain (until chain_forget). */
+static void ensure_domains(struct chain *ch, const char *uri)
+{
+	pthread_mutex_lock(&ch->lock);
+	bool have = domain_cache_find(ch, uri) != NULL;
+	pthread_mutex_unlock(&ch->lock);
+	if (have)
+		return;
+	struct virt_domains list = {0};
+	struct rw_error err = {0};
+	int rc = virt_list_domains(uri, ch->timeout_ms, &list, &err);
+	pthread_mutex_lock(&ch->lock);
+	if (!domain_cache_find(ch, uri)) {
+		xgrow(&ch->doms, &ch->cap_doms, ch->ndoms, sizeof *ch->doms);
+		struct domain_cache *dc = &ch->doms[ch->ndoms++];
+		dc->uri = xstrdup(uri);
+		dc->list = list;
+		dc->error = rc < 0 ? xstrdup(err.msg) : NULL;
+		memset(&list, 0, sizeof list);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	virt_domains_free(&list);
+}
+
+static void add_domain_holders(struct chain *ch, const struct image_view *iv,
+			       struct watcher_view *w)
+{
+	ensure_domains(ch, w->libvirt_uri);
+	pthread_mutex_lock(&ch->lock);
+	struct domain_cache *dc = domain_cache_find(ch, w->libvirt_uri);
+	if (dc && dc->error)
+		w->holders_error = xstrdup(dc->error);  /* names the URI already */
+	for (size_t i = 0; dc && i < dc->list.n; i++) {
+		const struct virt_domain *d = &dc->list.v[i];
+		if (!rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
+			continue;
+		struct holder *h = holder_add(w);
+		h->kind = HOLDER_DOMAIN;
+		h->name = xstrdup(d->xml.name);
+		h->uuid = xstrdup(d->xml.uuid);
+		h->display_name = xstrdup(d->xml.nova_name);
+		h->libvirt_uri = xstrdup(dc->uri);
+		h->libvirt_state = xstrdup(d->state);
+	}
+	pthread_mutex_unlock(&ch->lock);
+}
+
+static void ensure_procs(struct chain *ch)
+{
+	pthread_mutex_lock(&ch->lock);
+	bool loaded = ch->procs_loaded;
+	pthread_mutex_unlock(&ch->lock);
+	if (loaded)
+		return;
+	struct proc_list list = {0};
+	struct rw_error err = {0};
+	int rc = proc_scan(ch->proc_root, &list, &err);
+	pthread_mutex_lock(&ch->lock);
+	if (!ch->procs_loaded) {
+		ch->procs_loaded = true;
+		ch->procs = list;
+		ch->procs_error = rc < 0 ? xstrdup(err.msg) : NULL;
+		memset(&list, 0, sizeof list);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	proc_list_free(&list);
+}
+
+static enum holder_kind kind_of_process(enum argv_kind k)
+{
+	switch (k) {
+	case ARGV_QEMU:
+		return HOLDER_QEMU;
+	case ARGV_RBD_NBD:
+		return HOLDER_RBD_NBD;
+	case ARGV_RBD_CLI:
+		return HOLDER_RBD_CLI;
+	default:
+		return HOLDER_OTHER;
+	}
+}
+
+/* A libvirt domain and its qemu process are one holder: same UUID (or name). */
+static struct holder *holder_for_process(struct watcher_view *w, const struct proc_holder *p)
+{
+	for (size_t i = 0; i < w->nholders; i++) {
+		struct holder *h = &w->holders[i];
+		if (h->kind != HOLDER_DOMAIN || h->pid)
+			continue;
+		if ((p->info.uuid && h->uuid && strcasecmp(p->info.uuid, h->uuid) == 0) ||
+		    (!p->info.uuid && p->info.name && h->name && strcmp(p->info.name, h->name) == 0))
+			return h;
+	}
+	struct holder *h = holder_add(w);
+	h->kind = kind_of_process(p->info.kind);
+	h->name = xstrdup(p->info.name ? p->info.name : p->comm);
+	h->uuid = xstrdup(p->info.uuid);
+	return h;
+}
+
+static void add_process_holders(struct chain *ch, const struct image_view *iv,
+				struct watcher_view *w)
+{
+	ensure_procs(ch);
+	pthread_mutex_lock(&ch->lock);
+	if (ch->procs_error && !w->holders_error)
+		w->holders_error = xasprintf("process scan: %s", ch->procs_error);
+	for (size_t i = 0; i < ch->procs.n; i++) {
+		const struct proc_holder *p = &ch->procs.v[i];
+		if (!rbd_refs_match(&p->info.disks, iv->pool, iv->image))
+			continue;
+		struct holder *h = holder_for_process(w, p);
+		h->pid = p->pid;
+		h->user = xstrdup(p->user);
+		h->started = p->started;
+		h->cmdline = xstrdup(p->cmdline);
+	}
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* ---- verdicts ---- */
+
+static bool status_is_deleted(const char *status)
+{
+	return status && (strcasecmp(status, "DELETED") == 0 ||
+			  strcasecmp(status, "SOFT_DELETED") == 0);
+}
+
+static void judge_holder(struct chain *ch, struct holder *h, bool fresh)
+{
+	nova_answer_clear(&h->nova);
+	free(h->reason);
+	h->verdict = VERDICT_UNKNOWN;
+	if (!h->uuid) {
+		h->reason = xasprintf("%s holder with no instance UUID: not a Nova instance",
+				      holder_kind_name(h->kind));
+		return;
+	}
+	nova_ask(ch, h->uuid, fresh, &h->nova);
+	const struct nova_server *s = &h->nova.server;
+	switch (h->nova.state) {
+	case NOVA_FOUND:
+		if (status_is_deleted(s->status)) {
+			h->verdict = VERDICT_ORPHAN;
+			h->reason = xasprintf("Nova lists instance %s as %s, yet it still holds the image",
+					      h->uuid, s->status);
+		} else {
+			h->verdict = VERDICT_ATTACHED;
+			h->reason = xasprintf("Nova knows instance %s (%s, %s%s%s)", h->uuid,
+					      s->name ? s->name : "?", s->status ? s->status : "?",
+					      s->host ? " on " : "", s->host ? s->host : "");
+		}
+		break;
+	case NOVA_GONE:
+		h->verdict = VERDICT_ORPHAN;
+		h->reason = xasprintf("Nova answered 404: instance %s does not exist, yet it still "
+				      "holds the image", h->uuid);
+		break;
+	case NOVA_ERROR:
+		h->reason = xasprintf("Nova did not answer: %s", h->nova.error);
+		break;
+	default:
+		h->reason = xasprintf("Nova not asked: %s", h->nova.error ? h->nova.error : "?");
+		break;
+	}
+}
+
+static void judge_watcher(struct watcher_view *w)
+{
+	free(w->reason);
+	w->reason = NULL;
+	if (!w->host) {
+		w->verdict = VERDICT_UNKNOWN;
+		w->reason = xasprintf("address %s maps to no known host", w->addr.ip);
+		return;
+	}
+	if (w->nholders == 0) {
+		w->verdict = VERDICT_UNKNOWN;
+		w->reason = xasprintf("no holder of the image found on %s%s%s", w->host,
+				      w->holders_error ? ": " : "",
+				      w->holders_error ? w->holders_error : "");
+		return;
+	}
+	enum verdict v = w->holders[0].verdict;
+	for (size_t i = 1; i < w->nholders; i++)
+		if (w->holders[i].verdict != v)
+			v = VERDICT_UNKNOWN;
+	w->verdict = v;
+	if (w->nholders == 1)
+		w->reason = xstrdup(w->holders[0].reason);
+	else if (v == VERDICT_UNKNOWN)
+		w->reason = xasprintf("%zu candidate holders on %s, with different verdicts; Ceph "
+				      "does not say which one this watcher is", w->nholders, w->host);
+	else
+		w->reason = xasprintf("all %zu candidate holders on %s are %s", w->nholders,
+				      w->host, verdict_name(v));
+}
+
+void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
+			   struct watcher_view *w)
+{
+	if (w->resolved)
+		return;
+	map_host(ch, w);
+	if (w->libvirt_uri)
+		add_domain_holders(ch, iv, w);
+	if (w->host_source == HOST_LOCAL)
+		add_process_holders(ch, iv, w);
+	for (size_t i = 0; i < w->nholders; i++)
+		judge_holder(ch, &w->holders[i], false);
+	judge_watcher(w);
+	w->resolved = true;
+}
+
+void chain_recheck_holder(struct chain *ch, struct holder *h)
+{
+	judge_holder(ch, h, true);
+}
+
+/* ==== added by the destroy engineer (lead: move into chain.c as you see fit) ====
+ * destroy needs only libvirt and Nova: a Ceph cluster that is down must not
+ * prevent stopping an orphan, so it gets a chain that never connects to Ceph.
+ * The OpenStack set-up below mirrors chain.c's static connect_openstack; the
+ * lead may want chain_new to share one helper with this. */
+
+int chain_new_no_ceph(const struct chain_opts *opts, struct chain **out, struct rw_error *err)
+{
+	struct chain *ch = xcalloc(1, sizeof *ch);
+	pthread_mutex_init(&ch->lock, NULL);
+	ch->cfg = opts->cfg;
+	ch->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 10000;
+	ch->proc_root = xstrdup(opts->proc_root);
+	ch->local_host = hostmap_local_name();
+	if (opts->no_openstack) {
+		ch->os_note = xstrdup("OpenStack disabled (--no-openstack)");
+		*out = ch;
+		return 0;
+	}
+	struct os_opts oo;
+	memset(&oo, 0, sizeof oo);
+	const char *cloud = opts->os_cloud ? opts->os_cloud : opts->cfg->os_cloud;
+	int rc = os_opts_load(&oo, cloud, err);
+	if (rc == 0) {
+		oo.insecure = oo.insecure || opts->os_insecure || opts->cfg->os_insecure;
+		oo.timeout_ms = ch->timeout_ms;
+		rc = os_client_new(&oo, &ch->os, err);
+	}
+	os_opts_clear(&oo);
+	if (rc == -ENOENT)
+		ch->os_note = xstrdup("OpenStack not configured (no OS_AUTH_URL or clouds.yaml entry)");
+	else if (rc < 0)
+		ch->os_note = xstrdup(err ? err->msg : "OpenStack set-up failed");
+	if (rc == -EINVAL) {
+		chain_free(ch);
+		return rc;
+	}
+	rw_error_clear(err);
+	*out = ch;
+	return 0;
+}
+
+const struct config *chain_config(struct chain *ch) { return ch->cfg; }
+int chain_timeout_ms(struct chain *ch) { return ch->timeout_ms; }
+/* ==== end of the destroy engineer's additions ==== */

@@ -1,0 +1,17 @@
+/* cli_internal.h — what the commands share: connecting the chain with the
+ * right message and exit status, and printing JSON. */
+#ifndef RBDWHO_CLI_INTERNAL_H
+#define RBDWHO_CLI_INTERNAL_H
+
+#include <json-c/json.h>
+#include "rbdwho/chain.h"
+#include "rbdwho/options.h"
+
+/* Connects; on failure prints the reason and returns the exit status (> 0). */
+int cli_connect(const struct options *o, struct chain **ch);
+/* Prints a command's failure and returns its exit status. */
+int cli_fail(const char *what, const struct rw_error *err);
+/* Prints obj (pretty) on stdout and releases it. */
+void cli_print_json(struct json_object *obj);
+
+#endif

@@ -1,0 +1,837 @@
+/* ui.c — the browser's loop: poll the terminal and the workers' wake fd, turn
+ * keys into requests, merge results into the panes, decide what to load next
+ * (lazily, for the current selection only), redraw. Never blocks. */
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <ncursesw/curses.h>
+
+#include "rbdwho/ui.h"
+#include "ui_internal.h"
+
+#define UI_WORKERS 4
+#define UI_QUIT_WAIT_MS 500
+
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(ui->status);
+	if (vasprintf(&ui->status, fmt, ap) < 0)
+		ui->status = NULL;
+	va_end(ap);
+	ui->status_error = error;
+	ui->status_ms = clock_ms();
+}
+
+static void submit(struct ui *ui, struct job *j)
+{
+	jobs_submit(ui->js, j);
+}
+
+static void bump(struct ui *ui, enum gen_slot s)
+{
+	atomic_fetch_add(&ui->gen[s], 1);
+}
+
+static void set_str(char **dst, const char *src)
+{
+	char *c = xstrdup(src);
+	free(*dst);
+	*dst = c;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- what the selection asks for ---- */
+
+static void connect_start(struct ui *ui)
+{
+	ui->connecting = true;
+	free(ui->conn_error);
+	ui->conn_error = NULL;
+	pane_set_loading(&ui->panes[UP_POOLS]);
+	submit(ui, work_job(ui, JOB_CONNECT, GEN_POOLS));
+}
+
+static void load_pools(struct ui *ui)
+{
+	bump(ui, GEN_POOLS);
+	pane_clear(&ui->panes[UP_POOLS]);
+	pane_set_loading(&ui->panes[UP_POOLS]);
+	ui->pools_loaded = true;
+	submit(ui, work_job(ui, JOB_POOLS, GEN_POOLS));
+}
+
+static void clear_from(struct ui *ui, int first, bool keep_selection)
+{
+	for (int p = first; p < UP_COUNT; p++) {
+		if (keep_selection)
+			pane_clear(&ui->panes[p]);
+		else
+			pane_reset(&ui->panes[p]);
+		pane_set_idle(&ui->panes[p]);
+	}
+	if (first <= UP_WATCHERS) {
+		image_view_free(ui->iv);
+		ui->iv = NULL;
+		bump(ui, GEN_WATCHERS);
+		free(ui->cur_image);
+		ui->cur_image = NULL;
+	}
+	if (first <= UP_HOLDERS) {
+		bump(ui, GEN_HOLDERS);
+		ui->resolving = false;
+		free(ui->cur_watcher);
+		ui->cur_watcher = NULL;
+	}
+}
+
+static void load_images(struct ui *ui, const char *pool, bool keep_selection)
+{
+	set_str(&ui->cur_pool, pool);
+	bump(ui, GEN_IMAGES);
+	clear_from(ui, UP_IMAGES, keep_selection);
+	char *title = xasprintf("%s: images", pool);
+	pane_set_title(&ui->panes[UP_IMAGES], title);
+	free(title);
+	pane_set_loading(&ui->panes[UP_IMAGES]);
+	struct job *j = work_job(ui, JOB_IMAGES, GEN_IMAGES);
+	work_of(j)->pool = xstrdup(pool);
+	submit(ui, j);
+}
+
+static void load_image(struct ui *ui, const char *image, bool keep_selection)
+{
+	clear_from(ui, UP_WATCHERS, keep_selection);
+	set_str(&ui->cur_image, image);
+	pane_set_loading(&ui->panes[UP_WATCHERS]);
+	struct job *j = work_job(ui, JOB_LOAD_IMAGE, GEN_WATCHERS);
+	work_of(j)->pool = xstrdup(ui->cur_pool);
+	work_of(j)->image = xstrdup(image);
+	submit(ui, j);
+}
+
+void ui_refresh_image(struct ui *ui)
+{
+	if (ui->cur_image) {
+		char *image = xstrdup(ui->cur_image);
+		load_image(ui, image, true);
+		free(image);
+	}
+}
+
+struct watcher_view *ui_selected_watcher(struct ui *ui)
+{
+	const char *key = pane_selected_key(&ui->panes[UP_WATCHERS]);
+	for (size_t i = 0; key && ui->iv && i < ui->iv->nwatchers; i++)
+		if (strcmp(ui->iv->watchers[i].address, key) == 0)
+			return &ui->iv->watchers[i];
+	return NULL;
+}
+
+struct holder *ui_selected_holder(struct ui *ui)
+{
+	struct watcher_view *w = ui_selected_watcher(ui);
+	struct pane_row *r = pane_selected(&ui->panes[UP_HOLDERS]);
+	if (!w || !r || !w->resolved)
+		return NULL;
+	size_t i = (size_t)(intptr_t)r->data - 1;
+	return i < w->nholders ? &w->holders[i] : NULL;
+}
+
+static void fill_holders(struct ui *ui, struct watcher_view *w)
+{
+	struct pane *p = &ui->panes[UP_HOLDERS];
+	pane_clear(p);
+	pane_set_idle(p);
+	if (w->holders_error && w->nholders == 0)
+		pane_set_error(p, w->holders_error);
+	for (size_t i = 0; i < w->nholders; i++) {
+		struct holder *h = &w->holders[i];
+		const char *name = h->name ? h->name : holder_kind_name(h->kind);
+		char *key = xasprintf("%s/%s", h->uuid ? h->uuid : "", name);
+		struct pane_row *r = pane_add(p, key, name, verdict_name(h->verdict),
+					      (void *)(intptr_t)(i + 1));
+		r->el = h->verdict == VERDICT_ORPHAN ? EL_ORPHAN
+			: h->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+		free(key);
+	}
+	char *title = xstrdup("Holders");
+	pane_set_title(p, title);
+	free(title);
+}
+
+static void resolve_watcher(struct ui *ui, struct watcher_view *w)
+{
+	bump(ui, GEN_HOLDERS);
+	set_str(&ui->cur_watcher, w->address);
+	pane_reset(&ui->panes[UP_HOLDERS]);
+	pane_set_title(&ui->panes[UP_HOLDERS], "Holders");
+	if (w->resolved) {
+		fill_holders(ui, w);
+		ui->resolving = false;
+		return;
+	}
+	pane_set_loading(&ui->panes[UP_HOLDERS]);
+	ui->resolving = true;
+	struct job *j = work_job(ui, JOB_RESOLVE, GEN_HOLDERS);
+	work_of(j)->pool = xstrdup(ui->iv->pool);
+	work_of(j)->image = xstrdup(ui->iv->image);
+	work_of(j)->addr = xstrdup(w->address);
+	submit(ui, j);
+}
+
+/* Images on screen whose size and watcher count are not known yet: one job
+ * for the visible page, never for the whole pool. */
+static void probe_visible(struct ui *ui)
+{
+	struct pane *p = &ui->panes[UP_IMAGES];
+	size_t h = p->height ? p->height : 20;
+	struct job *j = NULL;
+	for (size_t i = p->top; i < p->nvis && i < p->top + h; i++) {
+		struct pane_row *r = pane_visible(p, i);
+		struct image_row *ir = r->data;
+		if (ir->probed || ir->pending)
+			continue;
+		if (!j) {
+			j = work_job(ui, JOB_PROBE, GEN_IMAGES);
+			work_of(j)->pool = xstrdup(ui->cur_pool);
+		}
+		ir->pending = true;
+		strvec_push(&work_of(j)->names, r->key);
+	}
+	if (j)
+		submit(ui, j);
+}
+
+/* Follows the selection left to right and starts whatever it now needs. */
+static void ui_sync(struct ui *ui)
+{
+	if (!ui->ch)
+		return;
+	if (!ui->pools_loaded)
+		load_pools(ui);
+	const char *pool = pane_selected_key(&ui->panes[UP_POOLS]);
+	if (pool && !same(pool, ui->cur_pool))
+		load_images(ui, pool, false);
+	if (!ui->cur_pool)
+		return;
+	probe_visible(ui);
+	const char *image = pane_selected_key(&ui->panes[UP_IMAGES]);
+	if (image && !same(image, ui->cur_image))
+		load_image(ui, image, false);
+	struct watcher_view *w = ui_selected_watcher(ui);
+	if (w && !same(w->address, ui->cur_watcher))
+		resolve_watcher(ui, w);
+}
+
+void ui_goto(struct ui *ui, const char *pool, const char *image)
+{
+	ui->mode = MODE_BROWSE;
+	pane_set_filter(&ui->panes[UP_POOLS], NULL);
+	pane_set_filter(&ui->panes[UP_IMAGES], NULL);
+	pane_select_key(&ui->panes[UP_POOLS], pool);
+	if (!same(pool, ui->cur_pool))
+		load_images(ui, pool, false);
+	pane_select_key(&ui->panes[UP_IMAGES], image);
+	set_str(&ui->goto_image, image);
+	ui->focus = UP_IMAGES;
+	ui_sync(ui);
+}
+
+bool ui_idle(struct ui *ui)
+{
+	return !ui->connecting && jobs_idle(ui->js);
+}
+
+/* ---- merging results (UI thread) ---- */
+
+static void update_cloud_flags(struct ui *ui, const struct image_view *iv)
+{
+	if (iv->cinder_state == CINDER_FOUND || iv->cinder_state == CINDER_GONE)
+		ui->cinder_ok = 1;
+	else if (iv->cinder_state == CINDER_ERROR)
+		ui->cinder_ok = 0;
+	for (size_t i = 0; i < iv->nwatchers; i++)
+		for (size_t k = 0; k < iv->watchers[i].nholders; k++) {
+			enum nova_state s = iv->watchers[i].holders[k].nova.state;
+			if (s == NOVA_FOUND || s == NOVA_GONE)
+				ui->nova_ok = 1;
+			else if (s == NOVA_ERROR)
+				ui->nova_ok = 0;
+		}
+}
+
+static void merge_connect(struct ui *ui, struct job *j)
+{
+	struct work *w = work_of(j);
+	ui->connecting = false;
+	if (j->rc < 0) {
+		set_str(&ui->conn_error, j->err.msg);
+		pane_set_error(&ui->panes[UP_POOLS], j->err.msg);
+		return;
+	}
+	ui->ch = w->newch;
+	w->newch = NULL;
+	set_str(&ui->fsid, w->fsid);
+	set_str(&ui->health, w->health);
+	set_str(&ui->os_note, w->note);
+	pane_set_idle(&ui->panes[UP_POOLS]);
+	if (ui->o->goto_spec) {
+		struct job *g = work_job(ui, JOB_LOCATE, GEN_DIALOG);
+		work_of(g)->spec = xstrdup(ui->o->goto_spec);
+		submit(ui, g);
+	}
+}
+
+static void merge_pools(struct ui *ui, struct job *j)
+{
+	struct pane *p = &ui->panes[UP_POOLS];
+	struct work *w = work_of(j);
+	if (j->partial) {
+		for (size_t i = 0; i < w->names.n; i++)
+			if (!pane_find(p, w->names.v[i]))
+				pane_add(p, w->names.v[i], w->names.v[i], NULL, NULL);
+		return;
+	}
+	if (j->rc < 0)
+		pane_set_error(p, j->err.msg);
+	else
+		pane_set_idle(p);
+}
+
+static void merge_pool_count(struct ui *ui, struct job *j)
+{
+	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], work_of(j)->pool);
+	char n[32];
+	snprintf(n, sizeof n, "%zu", work_of(j)->count);
+	if (r)
+		pane_update(&ui->panes[UP_POOLS], r, NULL, n);
+}
+
+static void merge_images(struct ui *ui, struct job *j)
+{
+	struct pane *p = &ui->panes[UP_IMAGES];
+	struct work *w = work_of(j);
+	if (j->kind == JOB_IMAGES_PAGE) {
+		for (size_t i = 0; i < w->names.n; i++) {
+			struct image_row *ir = xcalloc(1, sizeof *ir);
+			ir->nwatchers = -1;
+			pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
+		}
+		return;
+	}
+	if (j->rc < 0)
+		pane_set_error(p, j->err.msg);
+	else
+		pane_set_idle(p);
+	if (ui->goto_image && !pane_find(p, ui->goto_image)) {
+		ui_status(ui, true, "no image %s in pool %s", ui->goto_image, ui->cur_pool);
+		free(ui->goto_image);
+		ui->goto_image = NULL;
+	}
+}
+
+static void merge_probe(struct ui *ui, struct job *j)
+{
+	struct pane *p = &ui->panes[UP_IMAGES];
+	struct work *w = work_of(j);
+	for (size_t i = 0; i < w->names.n; i++) {
+		struct pane_row *r = pane_find(p, w->names.v[i]);
+		if (!r)
+			continue;
+		struct image_row *ir = r->data;
+		ir->pending = false;
+		ir->probed = w->nwatchers[i] >= 0;
+		ir->size = w->sizes[i];
+		ir->nwatchers = w->nwatchers[i];
+		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+		r->aux = r->aux;  /* drawn from data, see draw.c */
+	}
+}
+
+static void fill_watchers(struct ui *ui)
+{
+	struct pane *p = &ui->panes[UP_WATCHERS];
+	pane_clear(p);
+	for (size_t i = 0; i < ui->iv->nwatchers; i++) {
+		struct watcher_view *w = &ui->iv->watchers[i];
+		struct pane_row *r = pane_add(p, w->address, w->address,
+					      w->resolved ? verdict_name(w->verdict) : NULL, NULL);
+		if (w->resolved)
+			r->el = w->verdict == VERDICT_ORPHAN ? EL_ORPHAN
+				: w->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+	}
+	char *title = xstrdup("Watchers");
+	pane_set_title(p, title);
+	free(title);
+	if (ui->iv->watchers_error)
+		pane_set_error(p, ui->iv->watchers_error);
+}
+
+static void report_after_destroy(struct ui *ui)
+{
+	if (!ui->after_destroy_addr)
+		return;
+	bool still = pane_find(&ui->panes[UP_WATCHERS], ui->after_destroy_addr) != NULL;
+	if (still)
+		ui_status(ui, true, "watcher %s is still there (a live holder keeps it; look again with r)",
+			  ui->after_destroy_addr);
+	else
+		ui_status(ui, false, "watcher %s is gone", ui->after_destroy_addr);
+	free(ui->after_destroy_addr);
+	ui->after_destroy_addr = NULL;
+}
+
+static void merge_load_image(struct ui *ui, struct job *j)
+{
+	struct work *w = work_of(j);
+	if (j->rc < 0) {
+		pane_set_error(&ui->panes[UP_WATCHERS], j->err.msg);
+		return;
+	}
+	image_view_free(ui->iv);
+	ui->iv = w->iv;
+	w->iv = NULL;
+	update_cloud_flags(ui, ui->iv);
+	pane_set_idle(&ui->panes[UP_WATCHERS]);
+	fill_watchers(ui);
+	/* the probe's count may be stale now: this is the fresher answer */
+	struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], ui->iv->image);
+	if (r) {
+		struct image_row *ir = r->data;
+		ir->probed = true;
+		ir->nwatchers = (int)ui->iv->nwatchers;
+		ir->size = ui->iv->info.size;
+		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+	}
+	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->image) == 0) {
+		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;
+		free(ui->goto_image);
+		ui->goto_image = NULL;
+	}
+	report_after_destroy(ui);
+}
+
+static void merge_resolve(struct ui *ui, struct job *j)
+{
+	struct work *w = work_of(j);
+	ui->resolving = false;
+	if (j->rc < 0) {
+		pane_set_error(&ui->panes[UP_HOLDERS], j->err.msg);
+		return;
+	}
+	update_cloud_flags(ui, w->iv);
+	struct watcher_view *mine = ui_selected_watcher(ui), *fresh = NULL;
+	for (size_t i = 0; i < w->iv->nwatchers; i++)
+		if (strcmp(w->iv->watchers[i].address, w->addr) == 0)
+			fresh = &w->iv->watchers[i];
+	if (!mine || strcmp(mine->address, w->addr) != 0)
+		return;
+	if (!fresh) {
+		pane_set_error(&ui->panes[UP_HOLDERS], "this watcher is gone (press r on the watchers)");
+		return;
+	}
+	/* Swap the resolved watcher into our view; the job frees the old one. */
+	struct watcher_view tmp = *mine;
+	*mine = *fresh;
+	*fresh = tmp;
+	struct pane_row *r = pane_find(&ui->panes[UP_WATCHERS], mine->address);
+	if (r) {
+		pane_update(&ui->panes[UP_WATCHERS], r, NULL, verdict_name(mine->verdict));
+		r->el = mine->verdict == VERDICT_ORPHAN ? EL_ORPHAN
+			: mine->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+	}
+	fill_holders(ui, mine);
+}
+
+static void merge_locate(struct ui *ui, struct job *j)
+{
+	struct work *w = work_of(j);
+	if (j->rc < 0) {
+		ui_status(ui, true, "goto: %s", j->err.msg);
+		return;
+	}
+	ui_status(ui, false, "%s/%s", w->pool, w->image);
+	ui_goto(ui, w->pool, w->image);
+}
+
+/* Results for a selection the user has left are dropped here. */
+static void merge(struct ui *ui, struct job *j)
+{
+	static const enum gen_slot slot[] = {
+		[JOB_CONNECT] = GEN_POOLS, [JOB_POOLS] = GEN_POOLS, [JOB_POOL_COUNT] = GEN_POOLS,
+		[JOB_IMAGES] = GEN_IMAGES, [JOB_IMAGES_PAGE] = GEN_IMAGES, [JOB_PROBE] = GEN_IMAGES,
+		[JOB_LOAD_IMAGE] = GEN_WATCHERS, [JOB_RESOLVE] = GEN_HOLDERS, [JOB_LOCATE] = GEN_DIALOG,
+		[JOB_PREPARE] = GEN_DIALOG, [JOB_DESTROY] = GEN_DIALOG, [JOB_SCAN] = GEN_SCAN,
+		[JOB_SCAN_FOUND] = GEN_SCAN, [JOB_SCAN_PROGRESS] = GEN_SCAN,
+	};
+	if (j->kind != JOB_CONNECT && j->gen != atomic_load(&ui->gen[slot[j->kind]])) {
+		if (j->kind == JOB_RESOLVE)
+			ui->resolving = false;
+		return;
+	}
+	switch (j->kind) {
+	case JOB_CONNECT: merge_connect(ui, j); break;
+	case JOB_POOLS: merge_pools(ui, j); break;
+	case JOB_POOL_COUNT: merge_pool_count(ui, j); break;
+	case JOB_IMAGES: case JOB_IMAGES_PAGE: merge_images(ui, j); break;
+	case JOB_PROBE: merge_probe(ui, j); break;
+	case JOB_LOAD_IMAGE: merge_load_image(ui, j); break;
+	case JOB_RESOLVE: merge_resolve(ui, j); break;
+	case JOB_LOCATE: merge_locate(ui, j); break;
+	case JOB_PREPARE: case JOB_DESTROY: dialog_merge(ui, j); break;
+	default: scan_merge(ui, j); break;
+	}
+}
+
+/* ---- requests ---- */
+
+static void refresh_focused(struct ui *ui)
+{
+	if (!ui->ch) {
+		if (!ui->connecting)
+			connect_start(ui);
+		return;
+	}
+	chain_forget(ui->ch);
+	switch (ui->focus) {
+	case UP_POOLS:
+		ui->pools_loaded = false;
+		load_pools(ui);
+		break;
+	case UP_IMAGES:
+		if (ui->cur_pool) {
+			char *pool = xstrdup(ui->cur_pool);
+			load_images(ui, pool, true);
+			free(pool);
+		}
+		break;
+	case UP_WATCHERS:
+		ui_refresh_image(ui);
+		break;
+	default: {
+		struct watcher_view *w = ui_selected_watcher(ui);
+		if (w) {
+			w->resolved = false;
+			resolve_watcher(ui, w);
+		}
+	}
+	}
+}
+
+static void move_focus(struct ui *ui, int dir)
+{
+	int f = ui->focus + dir;
+	if (f < 0 || f >= UP_COUNT)
+		return;
+	ui->focus = f;
+}
+
+static void enter(struct ui *ui)
+{
+	if (ui->focus < UP_HOLDERS && pane_selected(&ui->panes[ui->focus]))
+		ui->focus++;
+}
+
+struct pane *ui_focused_pane(struct ui *ui)
+{
+	return ui->scan.shown ? &ui->scan.results : &ui->panes[ui->focus];
+}
+
+void ui_handle_request(struct ui *ui, enum request r)
+{
+	struct pane *p = ui_focused_pane(ui);
+	switch (r) {
+	case REQ_UP: pane_move(p, -1); break;
+	case REQ_DOWN: pane_move(p, 1); break;
+	case REQ_PAGE_UP: pane_page(p, -1); break;
+	case REQ_PAGE_DOWN: pane_page(p, 1); break;
+	case REQ_TOP: pane_home(p); break;
+	case REQ_BOTTOM: pane_end(p); break;
+	case REQ_ENTER: enter(ui); break;
+	case REQ_BACK:
+		if (p->filter)
+			pane_set_filter(p, NULL);
+		else
+			move_focus(ui, -1);
+		break;
+	case REQ_NEXT_PANE: ui->focus = (ui->focus + 1) % UP_COUNT; break;
+	case REQ_PREV_PANE: ui->focus = (ui->focus + UP_COUNT - 1) % UP_COUNT; break;
+	case REQ_FILTER: prompt_open(ui, PROMPT_FILTER); break;
+	case REQ_FIND_NEXT:
+	case REQ_FIND_PREV:
+		if (!ui->last_search || !pane_find_next(p, ui->last_search, r == REQ_FIND_NEXT ? 1 : -1))
+			ui_status(ui, true, "no match for '%s'", ui->last_search ? ui->last_search : "");
+		break;
+	case REQ_GOTO: prompt_open(ui, PROMPT_GOTO); break;
+	case REQ_REFRESH: refresh_focused(ui); break;
+	case REQ_SCAN: scan_start(ui, false); break;
+	case REQ_SCAN_ALL: scan_start(ui, true); break;
+	case REQ_DESTROY: dialog_open_destroy(ui); break;
+	case REQ_HELP:
+		ui->prev_mode = ui->mode;
+		ui->mode = MODE_HELP;
+		ui->help_top = 0;
+		break;
+	case REQ_REDRAW: clearok(curscr, TRUE); break;
+	case REQ_QUIT: ui->quit = true; break;
+	default: break;
+	}
+}
+
+static void handle_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || ui->mode != MODE_BROWSE || ui->scan.shown)
+		return;
+	for (int i = 0; i < UP_COUNT; i++) {
+		struct rect r = ui->rects[i];
+		if (ev.y < r.y || ev.y >= r.y + r.h || ev.x < r.x || ev.x >= r.x + r.w)
+			continue;
+		ui->focus = i;
+		struct pane *p = &ui->panes[i];
+		if (ev.bstate & BUTTON4_PRESSED)
+			pane_scroll(p, -3);
+#ifdef BUTTON5_PRESSED
+		else if (ev.bstate & BUTTON5_PRESSED)
+			pane_scroll(p, 3);
+#endif
+		else if (ev.y > r.y && ev.y < r.y + r.h - 1)
+			pane_click(p, (size_t)(ev.y - r.y - 1));
+	}
+}
+
+static void help_key(struct ui *ui, int key)
+{
+	enum request r = keymap_lookup(&ui->km, key);
+	if (r == REQ_DOWN)
+		ui->help_top++;
+	else if (r == REQ_UP && ui->help_top > 0)
+		ui->help_top--;
+	else if (r == REQ_QUIT && key != 'q')
+		ui->quit = true;
+	else
+		ui->mode = ui->prev_mode;
+}
+
+void ui_handle_key(struct ui *ui, int key)
+{
+	if (key == KEY_RESIZE)
+		return;
+	switch (ui->mode) {
+	case MODE_HELP: help_key(ui, key); return;
+	case MODE_PROMPT: prompt_key(ui, key); return;
+	case MODE_DIALOG: dialog_key(ui, key); return;
+	default: break;
+	}
+	if (key == KEY_MOUSE) {
+		handle_mouse(ui);
+		return;
+	}
+	enum request r = keymap_lookup(&ui->km, key);
+	if (ui->scan.shown)
+		scan_request(ui, r);
+	else
+		ui_handle_request(ui, r);
+}
+
+/* ---- the loop ---- */
+
+static void read_keys(struct ui *ui)
+{
+	wint_t wc;
+	int rc;
+	while ((rc = wget_wch(stdscr, &wc)) != ERR) {
+		ui_handle_key(ui, (int)wc);
+		if (ui->quit)
+			return;
+	}
+}
+
+static void drain_results(struct ui *ui)
+{
+	struct job *j;
+	while ((j = jobs_take(ui->js))) {
+		merge(ui, j);
+		job_free(j);
+	}
+}
+
+static int poll_timeout(struct ui *ui)
+{
+	if (ui->script && !ui->script_waiting)
+		return 0;
+	if (!ui_idle(ui) || ui->script_waiting)
+		return 100;  /* spinners turn */
+	if (ui->o->cfg.refresh_s > 0)
+		return 1000;
+	return 5000;
+}
+
+static void auto_refresh(struct ui *ui)
+{
+	int s = ui->o->cfg.refresh_s;
+	int64_t now = clock_ms();
+	if (s <= 0 || ui->mode != MODE_BROWSE || now - ui->last_refresh_ms < s * 1000L)
+		return;
+	ui->last_refresh_ms = now;
+	if (ui->ch && ui_idle(ui))
+		refresh_focused(ui);
+}
+
+static void ui_loop(struct ui *ui)
+{
+	struct pollfd pfd[2] = {
+		{ui->headless ? -1 : STDIN_FILENO, POLLIN, 0},
+		{jobs_wake_fd(ui->js), POLLIN, 0},
+	};
+	while (!ui->quit) {
+		drain_results(ui);
+		if (!ui->headless)
+			read_keys(ui);
+		ui_sync(ui);
+		/* after the sync: "idle" must count the jobs the last results start */
+		if (ui->script && !ui->quit) {
+			script_step(ui);
+			ui_sync(ui);
+		}
+		auto_refresh(ui);
+		if (ui->quit)
+			break;
+		draw_screen(ui);
+		int n = poll(pfd, 2, poll_timeout(ui));
+		if (n < 0 && errno != EINTR)
+			break;
+		ui->spinner++;
+	}
+}
+
+/* ---- start and stop ---- */
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+static int screen_open(struct ui *ui)
+{
+	if (ui->headless) {
+		/* Script mode draws into a terminal nobody sees, and dumps it. */
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		const char *term = getenv("TERM");
+		SCREEN *s = out && in ? newterm(term && *term && strcmp(term, "dumb") ? term
+						: "xterm-256color", out, in) : NULL;
+		if (!s)
+			s = out && in ? newterm("xterm-256color", out, in) : NULL;
+		if (!s)
+			return -1;
+		set_term(s);
+		const char *cols = getenv("COLUMNS"), *lines = getenv("LINES");
+		resizeterm(lines ? atoi(lines) : 40, cols ? atoi(cols) : 120);
+	} else if (!initscr()) {
+		return -1;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (!ui->headless)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+			  | BUTTON5_PRESSED
+#endif
+			  , NULL);
+	draw_init_colors(ui);
+	return 0;
+}
+
+static int ui_setup(struct ui *ui, const struct options *o, struct rw_error *err)
+{
+	memset(ui, 0, sizeof *ui);
+	ui->o = o;
+	ui->nova_ok = ui->cinder_ok = -1;
+	ui->ascii = o->ascii || !locale_is_utf8();
+	ui->color = !o->no_color;
+	keymap_init(&ui->km);
+	int rc = keymap_apply_config(&ui->km, &o->cfg, err);
+	if (rc < 0)
+		return rc;
+	if (!ui->color)
+		theme_init_mono(&ui->theme);
+	else if ((rc = theme_load(&ui->theme, o->theme ? o->theme : o->cfg.theme, err)) < 0)
+		return rc;
+	static const char *titles[UP_COUNT] = {"Pools", "Images", "Watchers", "Holders"};
+	for (int i = 0; i < UP_COUNT; i++)
+		pane_init(&ui->panes[i], titles[i], i == UP_IMAGES ? free : NULL);
+	pane_init(&ui->scan.results, "Scan", NULL);
+	if (o->ui_script) {
+		ui->headless = true;
+		if (script_open(ui, o->ui_script) < 0)
+			return rw_error_set(err, -ENOENT, "cannot read the UI script %s", o->ui_script);
+	}
+	ui->js = jobs_new(UI_WORKERS);
+	if (!ui->js)
+		return rw_error_set(err, -EIO, "cannot start worker threads");
+	return 0;
+}
+
+static void ui_teardown(struct ui *ui)
+{
+	for (int i = 0; i < UP_COUNT; i++)
+		pane_free(&ui->panes[i]);
+	scan_clear(ui);
+	pane_free(&ui->scan.results);
+	dialog_clear(ui);
+	image_view_free(ui->iv);
+	if (ui->ch)
+		chain_free(ui->ch);
+	char **strs[] = {&ui->conn_error, &ui->fsid, &ui->health, &ui->os_note, &ui->cur_pool,
+			 &ui->cur_image, &ui->cur_watcher, &ui->after_destroy_addr, &ui->goto_image,
+			 &ui->last_search, &ui->status};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+	if (ui->script)
+		fclose(ui->script);
+}
+
+int ui_run(const struct options *o)
+{
+	static struct ui ui;  /* static: abandoned workers may still read its counters */
+	struct rw_error err = {0};
+	if (ui_setup(&ui, o, &err) < 0) {
+		fprintf(stderr, "rbdwho: %s\n", err.msg);
+		return RW_EXIT_USAGE;
+	}
+	if (screen_open(&ui) < 0) {
+		fprintf(stderr, "rbdwho: cannot open the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return RW_EXIT_FAIL;
+	}
+	connect_start(&ui);
+	ui_loop(&ui);
+	endwin();
+	ui.scan.cancel = true;
+	/* Quitting must not wait on a hung backend: give the workers a moment,
+	 * then leave without touching anything they may still be using. */
+	if (jobs_shutdown(ui.js, UI_QUIT_WAIT_MS) < 0) {
+		fflush(stdout);
+		fflush(stderr);
+		_exit(RW_EXIT_OK);
+	}
+	ui_teardown(&ui);
+	return RW_EXIT_OK;
+}

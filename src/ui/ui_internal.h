@@ -1,0 +1,178 @@
+/* ui_internal.h — the browser's state, shared by the files of src/ui/: the loop
+ * (ui.c), the jobs it sends to workers (work.c), drawing (draw.c), dialogs and
+ * prompts (dialog.c) and the test script (script.c). Only ui.c, draw.c,
+ * dialog.c and script.c call ncurses, and only on the UI thread. */
+#ifndef RBDWHO_UI_INTERNAL_H
+#define RBDWHO_UI_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rbdwho/chain.h"
+#include "rbdwho/destroy.h"
+#include "rbdwho/jobs.h"
+#include "rbdwho/keymap.h"
+#include "rbdwho/options.h"
+#include "rbdwho/pane.h"
+#include "rbdwho/theme.h"
+
+enum ui_pane { UP_POOLS, UP_IMAGES, UP_WATCHERS, UP_HOLDERS, UP_COUNT };
+
+enum ui_mode { MODE_BROWSE, MODE_HELP, MODE_PROMPT, MODE_DIALOG, MODE_SCAN };
+enum prompt_kind { PROMPT_FILTER, PROMPT_GOTO, PROMPT_CONFIRM };
+enum dialog_stage { DLG_PREPARING, DLG_READY, DLG_REFUSED, DLG_EXECUTING, DLG_DONE };
+
+enum job_kind {
+	JOB_CONNECT, JOB_POOLS, JOB_POOL_COUNT, JOB_IMAGES, JOB_IMAGES_PAGE, JOB_PROBE,
+	JOB_LOAD_IMAGE, JOB_RESOLVE, JOB_LOCATE, JOB_PREPARE, JOB_DESTROY,
+	JOB_SCAN, JOB_SCAN_FOUND, JOB_SCAN_PROGRESS,
+};
+
+/* Generation counters: bumped by the UI thread when a pane's subject changes,
+ * read by workers to skip work nobody wants any more. */
+enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_COUNT };
+
+/* A job's payload, in and out (one struct for every kind keeps work.c short). */
+struct work {
+	struct chain *ch;
+	const struct options *o;
+	const _Atomic uint64_t *live_gen;  /* the slot this job's gen belongs to */
+	char *pool, *image, *addr, *spec, *domain, *host, *confirm;
+	struct strvec names;
+	uint64_t *sizes;
+	int *nwatchers;   /* -1: could not be listed */
+	size_t count;
+	struct image_view *iv;
+	struct destroy_plan plan;
+	bool have_plan;
+	struct scan_progress prog;
+	struct chain *newch;
+	const volatile bool *cancel;  /* the scan's own stop flag */
+	char *fsid, *health, *note;
+};
+
+/* The images pane keeps what it has learnt about each row. */
+struct image_row {
+	uint64_t size;
+	int nwatchers;     /* -1: unknown/failed */
+	bool probed, pending;
+};
+
+struct rect {
+	int y, x, h, w;
+};
+
+struct scan_state {
+	bool running, shown;
+	struct pane results;
+	struct image_view **ivs;
+	size_t nivs, cap;
+	struct scan_progress prog;
+	int64_t started_ms, last_ms;
+	char *scope;  /* "pool volumes" or "all pools" */
+	volatile bool cancel;
+	char *error;
+};
+
+struct dialog_state {
+	enum dialog_stage stage;
+	char *domain, *uuid, *host;
+	struct destroy_plan plan;
+	bool have_plan;
+	char *message;     /* why refused, or the outcome */
+	bool ok;
+	char *watched_addr;  /* the watcher to look for after destroying */
+};
+
+struct ui {
+	const struct options *o;
+	struct jobs *js;
+	struct chain *ch;
+	bool connecting;
+	char *conn_error, *fsid, *health, *os_note;
+	int nova_ok, cinder_ok;  /* -1 not known yet, 0 failing, 1 answering */
+	_Atomic uint64_t gen[GEN_COUNT];
+
+	struct pane panes[UP_COUNT];
+	int focus;
+	char *cur_pool, *cur_image, *cur_watcher;
+	bool pools_loaded;
+	struct image_view *iv;  /* the watchers pane's image, owned */
+	bool resolving;         /* a RESOLVE job for cur_watcher is out */
+	char *after_destroy_addr;
+	char *goto_image;       /* open this image's watchers once it shows up */
+
+	enum ui_mode mode, prev_mode;
+	enum prompt_kind prompt_kind;
+	char prompt[256];
+	size_t prompt_len;
+	char *last_search;
+	struct dialog_state dlg;
+	struct scan_state scan;
+	size_t help_top;
+
+	struct keymap km;
+	struct theme theme;
+	bool color, ascii;
+	struct rect rects[UP_COUNT], scan_rect;
+	int spinner;
+	char *status;
+	bool status_error;
+	int64_t status_ms, last_refresh_ms;
+	bool quit, too_small;
+
+	FILE *script;
+	bool headless, script_waiting;
+	int64_t script_wait_since;
+	int script_line;
+};
+
+/* work.c: builds jobs; the worker side never touches ui. */
+struct job *work_job(struct ui *ui, enum job_kind kind, enum gen_slot slot);
+struct work *work_of(struct job *j);
+
+/* ui.c */
+void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_handle_request(struct ui *ui, enum request r);
+void ui_handle_key(struct ui *ui, int key);
+void ui_goto(struct ui *ui, const char *pool, const char *image);
+void ui_refresh_image(struct ui *ui);
+bool ui_idle(struct ui *ui);
+struct pane *ui_focused_pane(struct ui *ui);
+struct holder *ui_selected_holder(struct ui *ui);
+struct watcher_view *ui_selected_watcher(struct ui *ui);
+
+/* draw.c */
+void draw_init_colors(struct ui *ui);
+void draw_screen(struct ui *ui);
+int draw_attr(struct ui *ui, int el);
+const char *glyph(struct ui *ui, int which);
+enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
+void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
+void draw_box(struct ui *ui, struct rect r, const char *title, bool focus);
+const char *fmt_size(uint64_t bytes, char *buf, size_t n);
+
+/* dialog.c */
+void dialog_open_destroy(struct ui *ui);
+void dialog_key(struct ui *ui, int key);
+void dialog_merge(struct ui *ui, struct job *j);
+void dialog_draw(struct ui *ui);
+void dialog_clear(struct ui *ui);
+void prompt_open(struct ui *ui, enum prompt_kind kind);
+void prompt_key(struct ui *ui, int key);
+
+/* scan view, in dialog.c */
+void scan_start(struct ui *ui, bool all);
+void scan_merge(struct ui *ui, struct job *j);
+void scan_draw(struct ui *ui);
+void scan_request(struct ui *ui, enum request r);
+void scan_clear(struct ui *ui);
+
+/* script.c */
+int script_open(struct ui *ui, const char *path);
+void script_step(struct ui *ui);
+int script_dump(struct ui *ui, const char *path);
+
+#endif
