@@ -48,7 +48,7 @@ ifneq ($(SRCS_CXX),)
   LDLIBS += -lstdc++
 endif
 
-.PHONY: all deps check unit integration demo install uninstall clean bench lint fuzz
+.PHONY: all deps check unit integration infra ui-tests demo install uninstall clean bench lint fuzz
 
 all: rbdwho
 
@@ -77,16 +77,30 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 deps:
 	@tests/deps.sh
 
+# Unit tests; test_os_live runs a second time against a private OpenStack stand-in.
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
+	@tests/unit/run-os-live.sh $(BUILD)/tests/test_os_live
 
-integration: rbdwho
-	@tests/integration/run.sh
+# End to end on one real sandbox (Ceph, qemu holders, libvirt, the stand-in).
+integration: rbdwho $(UNIT_BINS)
+	@BUILD=$(BUILD) tests/integration/run.sh
+
+# The test infrastructure tests itself: the stand-in and the sandbox scripts.
+infra:
+	@tests/sandbox/test-standin.sh
+	@tests/sandbox/selftest.sh
+
+# The browser, driven in tmux against a real sandbox.
+ui-tests: rbdwho
+	@tests/ui/run.sh
 
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) infra
 	$(MAKE) integration
+	$(MAKE) ui-tests
 
 demo: deps
 	$(MAKE) all

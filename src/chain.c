@@ -73,7 +73,8 @@ static int connect_openstack(struct chain *ch, const struct chain_opts *opts)
 	return rc == -EINVAL ? rc : 0;
 }
 
-int chain_new(const struct chain_opts *opts, struct chain **out, struct rw_error *err)
+/* Everything but Ceph: the parts destroy needs. */
+static int chain_prepare(const struct chain_opts *opts, struct chain **out, struct rw_error *err)
 {
 	struct chain *ch = xcalloc(1, sizeof *ch);
 	pthread_mutex_init(&ch->lock, NULL);
@@ -81,12 +82,29 @@ int chain_new(const struct chain_opts *opts, struct chain **out, struct rw_error
 	ch->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 10000;
 	ch->proc_root = xstrdup(opts->proc_root);
 	ch->local_host = hostmap_local_name();
+	if (connect_openstack(ch, opts) == -EINVAL) {
+		int rc = rw_error_set(err, -EINVAL, "%s", ch->os_note);
+		chain_free(ch);
+		return rc;
+	}
+	*out = ch;
+	return 0;
+}
 
+int chain_new_no_ceph(const struct chain_opts *opts, struct chain **out, struct rw_error *err)
+{
+	return chain_prepare(opts, out, err);
+}
+
+int chain_new(const struct chain_opts *opts, struct chain **out, struct rw_error *err)
+{
+	struct chain *ch = NULL;
+	int rc = chain_prepare(opts, &ch, err);
+	if (rc < 0)
+		return rc;
 	struct ceph_opts co = opts->ceph;
 	co.timeout_ms = ch->timeout_ms;
-	int rc = ceph_connect(&co, &ch->ceph, err);
-	if (rc == 0 && connect_openstack(ch, opts) == -EINVAL)
-		rc = rw_error_set(err, -EINVAL, "%s", ch->os_note);
+	rc = ceph_connect(&co, &ch->ceph, err);
 	if (rc < 0) {
 		chain_free(ch);
 		return rc;
@@ -114,6 +132,8 @@ struct ceph_conn *chain_ceph(struct chain *ch) { return ch->ceph; }
 struct os_client *chain_os(struct chain *ch) { return ch->os; }
 const char *chain_os_note(struct chain *ch) { return ch->os_note; }
 const char *chain_local_host(struct chain *ch) { return ch->local_host; }
+const struct config *chain_config(struct chain *ch) { return ch->cfg; }
+int chain_timeout_ms(struct chain *ch) { return ch->timeout_ms; }
 
 void chain_forget(struct chain *ch)
 {

@@ -133,7 +133,7 @@ void chain_free(struct chain *ch);
 /* Like chain_new, but never connects to Ceph (chain_ceph() is then NULL): for
  * destroy, which needs only libvirt and Nova, so that a cluster that is down
  * cannot prevent stopping an orphan. Only -EINVAL (a named cloud that does
- * not exist) fails. [added for destroy; implemented in chain_resolve.c] */
+ * not exist) fails. */
 int chain_new_no_ceph(const struct chain_opts *opts, struct chain **out, struct rw_error *err);
 /* The config and the per-call timeout the chain was made with. */
 const struct config *chain_config(struct chain *ch);

@@ -464,9 +464,11 @@ static void draw_hints(struct ui *ui)
 		return;
 	}
 	struct buf b = {0};
-	static const struct { enum request r; const char *what; } hints[] = {
-		{REQ_FILTER, "filter"}, {REQ_GOTO, "goto volume"}, {REQ_ENTER, "drill"},
-		{REQ_DESTROY, "destroy"}, {REQ_SCAN, "orphan scan"}, {REQ_REFRESH, "refresh"},
+	bool narrow = COLS < 100;
+	const struct { enum request r; const char *what; } hints[] = {
+		{REQ_FILTER, "filter"}, {REQ_GOTO, narrow ? "goto" : "goto volume"},
+		{REQ_ENTER, "drill"}, {REQ_DESTROY, "destroy"},
+		{REQ_SCAN, narrow ? "scan" : "orphan scan"}, {REQ_REFRESH, "refresh"},
 		{REQ_HELP, "help"}, {REQ_QUIT, "quit"},
 	};
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
@@ -485,7 +487,7 @@ static void draw_help(struct ui *ui)
 {
 	int h = LINES - 2;
 	struct rect r = {1, 0, h, COLS};
-	draw_box(ui, r, "Help: keys (from the active keymap) — any other key closes", true);
+	draw_box(ui, r, "Help: keys (from the active keymap), any other key closes", true);
 	int y = 2;
 	size_t line = 0;
 	for (int q = REQ_NONE + 1; q < REQ_COUNT; q++, line++) {

@@ -237,6 +237,11 @@ static void ui_sync(struct ui *ui)
 void ui_goto(struct ui *ui, const char *pool, const char *image)
 {
 	ui->mode = MODE_BROWSE;
+	struct pane *pools = &ui->panes[UP_POOLS];
+	if (pools->state == PANE_IDLE && pools->nrows && !pane_find(pools, pool)) {
+		ui_status(ui, true, "goto: pool '%s' does not exist", pool);
+		return;
+	}
 	pane_set_filter(&ui->panes[UP_POOLS], NULL);
 	pane_set_filter(&ui->panes[UP_IMAGES], NULL);
 	pane_select_key(&ui->panes[UP_POOLS], pool);

@@ -19,5 +19,5 @@ test_main() {
 	ui_keys :
 	ui_type 'nosuchpool/nosuchimage'
 	ui_keys Enter
-	ui_wait 'goto: '
+	ui_wait 'goto: pool .nosuchpool. does not exist'
 }
