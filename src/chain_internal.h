@@ -12,6 +12,7 @@ struct domain_cache {
 	char *uri;
 	struct virt_domains list;
 	char *error;  /* listing failed: why */
+	bool loading; /* one thread is listing uri; the others wait (doms_cond) */
 };
 
 struct nova_cache_entry {
@@ -40,6 +41,10 @@ struct chain {
 	char *procs_error;
 	struct nova_cache_entry *nova;
 	size_t nnova, cap_nova;
+	/* Initialised on first use by chain_resolve.c (chain.c predates it);
+	 * glibc's condition variables hold no resources, so it is never destroyed. */
+	bool doms_cond_ready;
+	pthread_cond_t doms_cond;
 };
 
 /* Called with ch->lock held. */

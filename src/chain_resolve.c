@@ -180,26 +180,47 @@ static struct domain_cache *domain_cache_find(struct chain *ch, const char *uri)
 	return NULL;
 }
 
-/* Lists uri's domains once per chain (until chain_forget). */
+/* Waits, ch->lock held, while another thread lists uri's domains. */
+static struct domain_cache *domain_cache_wait(struct chain *ch, const char *uri)
+{
+	if (!ch->doms_cond_ready) {
+		pthread_cond_init(&ch->doms_cond, NULL);
+		ch->doms_cond_ready = true;
+	}
+	struct domain_cache *dc;
+	while ((dc = domain_cache_find(ch, uri)) && dc->loading)
+		pthread_cond_wait(&ch->doms_cond, &ch->lock);
+	return dc;
+}
+
+/* Lists uri's domains once per chain (until chain_forget), also when several
+ * threads resolve watchers on the same host at once: one list per host. */
 static void ensure_domains(struct chain *ch, const char *uri)
 {
 	pthread_mutex_lock(&ch->lock);
-	bool have = domain_cache_find(ch, uri) != NULL;
-	pthread_mutex_unlock(&ch->lock);
-	if (have)
+	if (domain_cache_wait(ch, uri)) {
+		pthread_mutex_unlock(&ch->lock);
 		return;
+	}
+	xgrow(&ch->doms, &ch->cap_doms, ch->ndoms, sizeof *ch->doms);
+	struct domain_cache *mine = &ch->doms[ch->ndoms++];
+	memset(mine, 0, sizeof *mine);
+	mine->uri = xstrdup(uri);
+	mine->loading = true;
+	pthread_mutex_unlock(&ch->lock);
+
 	struct virt_domains list = {0};
 	struct rw_error err = {0};
 	int rc = virt_list_domains(uri, ch->timeout_ms, &list, &err);
 	pthread_mutex_lock(&ch->lock);
-	if (!domain_cache_find(ch, uri)) {
-		xgrow(&ch->doms, &ch->cap_doms, ch->ndoms, sizeof *ch->doms);
-		struct domain_cache *dc = &ch->doms[ch->ndoms++];
-		dc->uri = xstrdup(uri);
+	struct domain_cache *dc = domain_cache_find(ch, uri);  /* the array may have moved */
+	if (dc && dc->loading) {  /* else chain_forget dropped it meanwhile */
 		dc->list = list;
 		dc->error = rc < 0 ? xstrdup(err.msg) : NULL;
+		dc->loading = false;
 		memset(&list, 0, sizeof list);
 	}
+	pthread_cond_broadcast(&ch->doms_cond);
 	pthread_mutex_unlock(&ch->lock);
 	virt_domains_free(&list);
 }
@@ -210,6 +231,8 @@ static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 	ensure_domains(ch, w->libvirt_uri);
 	pthread_mutex_lock(&ch->lock);
 	struct domain_cache *dc = domain_cache_find(ch, w->libvirt_uri);
+	if (dc && dc->loading)  /* forgotten and being listed again: no answer yet */
+		dc = NULL;
 	if (dc && dc->error)
 		w->holders_error = xstrdup(dc->error);  /* names the URI already */
 	for (size_t i = 0; dc && i < dc->list.n; i++) {
@@ -392,6 +415,26 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 		judge_holder(ch, &w->holders[i], false);
 	judge_watcher(w);
 	w->resolved = true;
+}
+
+int chain_prefetch_nova(struct chain *ch, struct rw_error *err)
+{
+	if (!ch->os)
+		return 0;
+	struct nova_server *v = NULL;
+	size_t n = 0;
+	int rc = nova_list_servers(ch->os, &v, &n, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].id) {
+			struct nova_answer a = {.state = NOVA_FOUND, .server = v[i]};
+			nova_cache_put(ch, v[i].id, &a);
+		}
+		nova_server_clear(&v[i]);
+	}
+	free(v);
+	return 0;
 }
 
 void chain_recheck_holder(struct chain *ch, struct holder *h)

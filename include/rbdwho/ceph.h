@@ -63,4 +63,8 @@ int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
 		       struct ceph_watcher **out, size_t *n, struct rw_error *err);
 void ceph_watchers_free(struct ceph_watcher *v, size_t n);
 
+/* The connection's rados_t (as void *, so this header needs no librados), for
+ * the bulk probe (probe.h); owned by the connection. */
+void *ceph_rados_handle(struct ceph_conn *c);
+
 #endif

@@ -169,13 +169,26 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 int chain_find(struct chain *ch, const char *spec, struct image_view **out,
 	       struct rw_error *err);
 
+/* Fills the Nova cache from GET /servers/detail?all_tenants=1 (every page) as
+ * FOUND answers, so that a scan asks Nova once rather than once per holder.
+ * An instance missing from the list is NOT taken as gone: it is still asked
+ * about with GET /servers/{id}, and only that 404 makes an ORPHAN. 0 when
+ * OpenStack is not configured; on failure the cache is left as it was. */
+int chain_prefetch_nova(struct chain *ch, struct rw_error *err);
+
 /* Asks Nova about a holder again, bypassing every cache, and recomputes its
  * verdict: what destroy checks right before acting. */
 void chain_recheck_holder(struct chain *ch, struct holder *h);
 
 /* A scan of pools: calls found() for every image with at least one watcher
  * (fully resolved; found() takes ownership of iv), and progress() after each
- * image. Stops early when *cancel becomes true. pools NULL/empty: every pool. */
+ * image. Stops early when *cancel becomes true. pools NULL/empty: every pool.
+ * Watchers are probed in bulk (probe.h) and images with watchers resolved on a
+ * few worker threads of the scan's own, but found(), progress() and
+ * pool_error() are always called from the thread that called chain_scan, one
+ * at a time: callbacks need no locking of their own. with_watchers counts the
+ * images the probe saw watched; found() may come for fewer (a holder that lets
+ * go before it is resolved is not reported). */
 struct scan_progress {
 	size_t pools_done, pools_total;
 	size_t images_done, images_total;  /* images_total grows as pools are listed */

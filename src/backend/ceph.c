@@ -581,3 +581,8 @@ void ceph_watchers_free(struct ceph_watcher *v, size_t n)
 		free(v[i].address);
 	free(v);
 }
+
+void *ceph_rados_handle(struct ceph_conn *c)
+{
+	return c->cluster;
+}

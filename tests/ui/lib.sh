@@ -4,32 +4,49 @@
 
 UI_SESSION=""
 UI_BIN=${UI_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/rbdwho}
+# A tmux server of our own: a session made on someone else's server would get
+# that server's environment (its CEPH_CONF, or none), not ours. It exits by
+# itself when its last session is killed.
+UI_SOCK="rbdwho-ui-$$"
 
-# ui_start [rbdwho options…]: a 120x40 terminal running the browser.
+ui_tmux() {
+	tmux -L "$UI_SOCK" "$@"
+}
+
+# ui_start [rbdwho options…]: a 120x40 terminal running the browser, with the
+# sandbox's Ceph/OpenStack/rbdwho variables passed explicitly.
 ui_start() {
 	UI_SESSION="rbdwho-ui-$$-$RANDOM"
-	local cmd="env LANG=C.UTF-8 TERM=xterm-256color $UI_BIN"
-	local a
+	local cmd="env LANG=C.UTF-8 TERM=xterm-256color" a v
+	for v in $(compgen -e | grep -E '^(CEPH_|OS_|RBDWHO_|NO_COLOR$)'); do
+		cmd+=" $(printf '%q' "$v=${!v}")"
+	done
+	cmd+=" $(printf '%q' "$UI_BIN")"
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
-	tmux new-session -d -s "$UI_SESSION" -x 120 -y 40 "$cmd; echo RBDWHO-EXITED rc=\$?; sleep 30"
+	ui_tmux new-session -d -s "$UI_SESSION" -x 120 -y 40 "$cmd; echo RBDWHO-EXITED rc=\$?; sleep 30"
 }
 
 ui_stop() {
-	[ -n "$UI_SESSION" ] && tmux kill-session -t "$UI_SESSION" 2>/dev/null
+	[ -n "$UI_SESSION" ] && ui_tmux kill-session -t "$UI_SESSION" 2>/dev/null
 	UI_SESSION=""
 }
 
 ui_screen() {
-	tmux capture-pane -p -t "$UI_SESSION"
+	ui_tmux capture-pane -p -t "$UI_SESSION"
 }
 
 ui_keys() {
-	tmux send-keys -t "$UI_SESSION" "$@"
+	ui_tmux send-keys -t "$UI_SESSION" "$@"
 }
 
 # ui_type TEXT: literal characters.
 ui_type() {
-	tmux send-keys -t "$UI_SESSION" -l "$1"
+	ui_tmux send-keys -t "$UI_SESSION" -l "$1"
+}
+
+# ui_resize COLS LINES
+ui_resize() {
+	ui_tmux resize-window -t "$UI_SESSION" -x "$1" -y "$2"
 }
 
 # ui_wait REGEX [TRIES]: polls the screen (every 0.1 s, default 100 tries) until

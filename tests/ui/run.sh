@@ -43,7 +43,11 @@ for t in "$HERE"/t_*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "${1:-}" ] && [[ $name != *$1* ]] && continue
 	start=$(date +%s.%N)
-	if (set -e; . "$t"; trap ui_stop EXIT; test_main) 2>"$DIR/$name.err"; then
+	# Not inside `if`: bash ignores set -e in a condition, which would let every
+	# ui_wait but the last fail silently (each costing its full 10 s timeout).
+	(set -e; . "$t"; trap ui_stop EXIT; test_main) 2>"$DIR/$name.err"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
 		printf 'ok    %-28s %5.1fs\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
 	else

@@ -2,13 +2,15 @@
 test_main() {
 	ui_start
 	ui_wait 'volumes: images \(9\)'
-	tmux resize-window -t "$UI_SESSION" -x 80 -y 24
+	ui_resize 80 24
 	ui_wait '┌ Pools \(4\)'
 	ui_wait 'q quit'
-	ui_screen | awk 'length($0) > 80 { bad = 1 } END { exit bad }' || ui_fail "a line is wider than 80"
-	tmux resize-window -t "$UI_SESSION" -x 50 -y 12
+	# display columns, not bytes (mawk's length() counts bytes: ─ is 3)
+	local widest=$(ui_screen | LC_ALL=C.UTF-8 wc -L)
+	[ "$widest" -le 80 ] || ui_fail "a line is $widest columns wide"
+	ui_resize 50 12
 	ui_wait 'terminal too small'
-	tmux resize-window -t "$UI_SESSION" -x 120 -y 40
+	ui_resize 120 40
 	ui_wait 'volumes: images \(9\)'
 	ui_wait_gone 'too small'
 }

@@ -1,0 +1,57 @@
+/* probe.h — the bulk watcher probe: one asynchronous list-watchers read op per
+ * image header object (rbd_header.<id>, or <name>.rbd for old-format images),
+ * many in flight over one cluster connection. The cheapest way to ask "who
+ * watches these images?" of a whole pool; results stream back as they land. */
+#ifndef RBDWHO_PROBE_H
+#define RBDWHO_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {  /* the C headers below have no guards of their own */
+#endif
+
+#include "rbdwho/ceph.h"
+#include "rbdwho/error.h"
+
+#define PROBE_DEFAULT_IN_FLIGHT 128
+
+/* One image's answer. rc is 0, -ENOENT (the header object is gone: the image
+ * was removed, or is being removed, since it was listed) or another negative
+ * errno with msg saying why. Everything is borrowed for the callback's
+ * duration; take ownership of watchers by setting *watchers to NULL. */
+struct probe_result {
+	size_t index;                 /* into the images array given */
+	const struct ceph_image_ref *image;
+	int rc;
+	const char *msg;              /* when rc < 0 and rc != -ENOENT */
+	struct ceph_watcher *watchers;
+	size_t nwatchers;
+};
+
+struct probe_opts {
+	int in_flight;                /* ops outstanding at once; <= 0: the default */
+	const volatile bool *cancel;  /* stop issuing when it becomes true */
+	/* Called once per image, in completion order, always from the thread
+	 * that called probe_watchers and never concurrently. */
+	void (*result)(struct probe_result *r, void *user);
+	void *user;
+};
+
+/* Probes the watchers of n images of pool (ids from ceph_list_images). Waits
+ * until every op issued has completed, also when cancelled (then the results of
+ * ops in flight are still delivered; images never issued get no callback).
+ * Fails only when the pool cannot be opened; per-image failures go to result().
+ * Each op is bounded by the connection's OSD op timeout. */
+int probe_watchers(struct ceph_conn *c, const char *pool, const struct ceph_image_ref *images,
+		   size_t n, const struct probe_opts *opts, struct rw_error *err);
+
+/* The header object an image's watches live on, malloc'd. */
+char *probe_header_oid(const struct ceph_image_ref *image);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
