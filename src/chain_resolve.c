@@ -362,7 +362,7 @@ static void judge_holder(struct chain *ch, struct holder *h, bool fresh)
 				      "holds the image", h->uuid);
 		break;
 	case NOVA_ERROR:
-		h->reason = xasprintf("Nova did not answer: %s", h->nova.error);
+		h->reason = xasprintf("could not ask Nova: %s", h->nova.error);
 		break;
 	default:
 		h->reason = xasprintf("Nova not asked: %s", h->nova.error ? h->nova.error : "?");

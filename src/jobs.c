@@ -26,6 +26,7 @@ struct jobs {
 	size_t running, queued;
 	int nthreads, alive;
 	pthread_t threads[JOBS_MAX_WORKERS];
+	struct job *running_jobs[JOBS_MAX_WORKERS];  /* for shutdown to cancel */
 	int wake_fd;
 	volatile bool cancel;
 };
@@ -70,6 +71,17 @@ static void wake(struct jobs *js)
 	}
 }
 
+/* Under the lock. There is one slot per worker, so one is always free. */
+static int running_add(struct jobs *js, struct job *j)
+{
+	int slot = 0;
+	while (js->running_jobs[slot])
+		slot++;
+	js->running_jobs[slot] = j;
+	js->running++;
+	return slot;
+}
+
 static void *worker_main(void *arg)
 {
 	struct jobs *js = arg;
@@ -81,11 +93,12 @@ static void *worker_main(void *arg)
 			break;
 		struct job *j = queue_pop(&js->todo);
 		js->queued--;
-		js->running++;
+		int slot = running_add(js, j);
 		pthread_mutex_unlock(&js->lock);
 		if (j->run)
 			j->run(j, js);
 		pthread_mutex_lock(&js->lock);
+		js->running_jobs[slot] = NULL;
 		js->running--;
 		queue_push(&js->done, j);
 		wake(js);
@@ -183,6 +196,18 @@ bool jobs_idle(struct jobs *js)
 	return idle;
 }
 
+void jobs_cancel(struct jobs *js, struct job *j)
+{
+	pthread_mutex_lock(&js->lock);
+	js->cancel = true;
+	pthread_mutex_unlock(&js->lock);
+}
+
+bool job_cancelled(const struct job *j, const struct jobs *js)
+{
+	return j->cancel || js->cancel;
+}
+
 bool jobs_cancelled(const struct jobs *js)
 {
 	return js->cancel;
@@ -214,6 +239,9 @@ int jobs_shutdown(struct jobs *js, int timeout_ms)
 	}
 	pthread_mutex_lock(&js->lock);
 	js->cancel = true;
+	for (int i = 0; i < js->nthreads; i++)
+		if (js->running_jobs[i])
+			js->running_jobs[i]->cancel = true;
 	free_queue(&js->todo);
 	js->queued = 0;
 	pthread_cond_broadcast(&js->work);

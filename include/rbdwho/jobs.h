@@ -27,6 +27,10 @@ struct job {
 	int rc;
 	struct rw_error err;
 	bool partial;     /* a message posted by a running job, not its end */
+	/* This job's own stop flag: set by jobs_cancel (the submitter) or by
+	 * jobs_shutdown; read by run() (e.g. handed to chain_scan). Per job, so
+	 * stopping one job can never stop, or un-stop, another. */
+	volatile bool cancel;
 };
 
 /* Starts nworkers threads (1..16). NULL when threads or the wake fd cannot be made. */
@@ -53,12 +57,19 @@ size_t jobs_in_flight(struct jobs *js);
  * result cannot slip between "queue empty" and "nothing running". */
 bool jobs_idle(struct jobs *js);
 
+/* Asks one job to stop (sets j->cancel). The caller must still own a reference:
+ * j has been submitted and its final result not yet freed. */
+void jobs_cancel(struct jobs *js, struct job *j);
+/* From inside run(): true when this job or the whole pool was cancelled. */
+bool job_cancelled(const struct job *j, const struct jobs *js);
+
 /* True once jobs_shutdown began: long jobs check it and stop early. */
 bool jobs_cancelled(const struct jobs *js);
 /* The flag itself, for APIs that take a `const volatile bool *cancel`. */
 const volatile bool *jobs_cancel_flag(const struct jobs *js);
 
-/* Sets the cancel flag, drops queued jobs, and waits up to timeout_ms for the
+/* Sets the pool's and every running job's cancel flag, drops queued jobs, and
+ * waits up to timeout_ms for the
  * running ones. Returns 0 when every worker ended (everything is freed), or
  * -ETIMEDOUT when some are stuck in a backend call: they are then abandoned
  * (detached, their memory deliberately leaked) and the caller should exit

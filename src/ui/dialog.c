@@ -228,70 +228,85 @@ void dialog_key(struct ui *ui, int key)
 	}
 }
 
+/* One "label  value" line of the dialog; long values wrap onto a second line. */
 static void dialog_line(struct ui *ui, struct rect r, int *y, const char *label, const char *value,
 			int el)
 {
-	if (*y >= r.y + r.h - 1)
+	int room = r.y + r.h - 1 - *y;
+	if (room <= 0)
 		return;
 	int a = draw_attr(ui, EL_DIALOG);
-	draw_text(ui, *y, r.x + 1, 1, " ", a);
 	draw_text(ui, *y, r.x + 2, 10, label, a | A_BOLD);
-	draw_text(ui, *y, r.x + 12, r.w - 13, value, el >= 0 ? draw_attr(ui, el) : a);
-	(*y)++;
+	*y += draw_wrapped(ui, *y, r.x + 12, r.w - 14, room < 2 ? room : 2, value ? value : "",
+			   el >= 0 ? draw_attr(ui, el) : a);
+}
+
+static int verdict_el(enum verdict v)
+{
+	return v == VERDICT_ORPHAN ? EL_ORPHAN : v == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+}
+
+/* What the operator must see before typing the name: the domain, where it
+ * runs, what it holds, and Nova's answer of this very moment. */
+static void dialog_facts(struct ui *ui, struct rect r, int *y)
+{
+	struct dialog_state *d = &ui->dlg;
+	const struct destroy_plan *p = d->have_plan ? &d->plan : NULL;
+	dialog_line(ui, r, y, "domain", p ? p->name : d->domain, -1);
+	dialog_line(ui, r, y, "uuid", p ? p->uuid : d->uuid, -1);
+	dialog_line(ui, r, y, "host", p ? p->host : d->host, -1);
+	char *t = p ? xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?") : xstrdup("…");
+	dialog_line(ui, r, y, "libvirt", t, -1);
+	free(t);
+	struct buf vols = {0};
+	for (size_t i = 0; p && i < p->volumes.n; i++)
+		buf_printf(&vols, "%s%s", i ? ", " : "", p->volumes.v[i]);
+	dialog_line(ui, r, y, "volumes", vols.p ? vols.p : (p ? "none" : "…"), -1);
+	buf_free(&vols);
+	if (!p)
+		return;
+	static const char *ns[] = {"not asked", "knows it", "404: gone", "no answer"};
+	t = xasprintf("%s (asked just now)%s%s", ns[p->nova.state], p->nova.error ? ": " : "",
+		      p->nova.error ? p->nova.error : "");
+	dialog_line(ui, r, y, "nova", t, -1);
+	free(t);
+	t = xasprintf("%s: %s", verdict_name(p->verdict), p->reason ? p->reason : "");
+	dialog_line(ui, r, y, "verdict", t, verdict_el(p->verdict));
+	free(t);
 }
 
 void dialog_draw(struct ui *ui)
 {
 	struct dialog_state *d = &ui->dlg;
-	int w = COLS - 4 < 90 ? COLS - 4 : 90, h = 16;
+	int w = COLS - 4 < 90 ? COLS - 4 : 90, h = LINES - 2 < 20 ? LINES - 2 : 20;
 	struct rect r = {(LINES - h) / 2, (COLS - w) / 2, h, w};
 	for (int y = r.y; y < r.y + r.h; y++)
 		draw_text(ui, y, r.x, r.w, "", draw_attr(ui, EL_DIALOG));
 	draw_box(ui, r, "Destroy libvirt domain", true);
 	int y = r.y + 1;
-	const struct destroy_plan *p = d->have_plan ? &d->plan : NULL;
-	dialog_line(ui, r, &y, "domain", p ? p->name : d->domain, -1);
-	dialog_line(ui, r, &y, "uuid", p ? p->uuid : d->uuid, -1);
-	dialog_line(ui, r, &y, "host", p ? p->host : d->host, -1);
-	char *t = p ? xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?") : xstrdup("");
-	dialog_line(ui, r, &y, "libvirt", t, -1);
-	free(t);
-	struct buf vols = {0};
-	for (size_t i = 0; p && i < p->volumes.n; i++)
-		buf_printf(&vols, "%s%s", i ? ", " : "", p->volumes.v[i]);
-	dialog_line(ui, r, &y, "volumes", vols.p ? vols.p : "", -1);
-	buf_free(&vols);
-	if (p) {
-		static const char *ns[] = {"not asked", "knows it", "404: gone", "no answer"};
-		t = xasprintf("%s (asked just now)%s%s", ns[p->nova.state], p->nova.error ? ": " : "",
-			      p->nova.error ? p->nova.error : "");
-		dialog_line(ui, r, &y, "nova", t, -1);
-		free(t);
-		t = xasprintf("%s: %s", verdict_name(p->verdict), p->reason ? p->reason : "");
-		dialog_line(ui, r, &y, "verdict", t,
-			    p->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-			    : p->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN);
-		free(t);
-	}
+	dialog_facts(ui, r, &y);
 	y++;
-	int a = draw_attr(ui, EL_DIALOG);
+	int a = draw_attr(ui, EL_DIALOG), x = r.x + 2, tw = r.w - 4, room = r.y + r.h - 1 - y;
+	if (room < 2)
+		return;
 	switch (d->stage) {
 	case DLG_PREPARING:
-		draw_text(ui, y, r.x + 2, r.w - 4, "Asking libvirt and Nova again (fresh, not the cache)…", a);
+		draw_wrapped(ui, y, x, tw, room, "Asking libvirt and Nova again (fresh, not the cache)…", a);
 		break;
-	case DLG_READY:
-		draw_text(ui, y++, r.x + 2, r.w - 4, "Type the domain name to destroy it (Esc cancels):", a);
-		t = xasprintf("> %s", ui->prompt);
-		draw_text(ui, y, r.x + 2, r.w - 4, t, draw_attr(ui, EL_INPUT));
+	case DLG_READY: {
+		draw_text(ui, y++, x, tw, "Type the domain name to destroy it (Enter; Esc cancels):", a);
+		char *t = xasprintf("> %s", ui->prompt);
+		draw_text(ui, y, x, tw, t, draw_attr(ui, EL_INPUT));
 		free(t);
 		break;
+	}
 	case DLG_EXECUTING:
-		draw_text(ui, y, r.x + 2, r.w - 4, "Destroying (virDomainDestroy)…", a);
+		draw_text(ui, y, x, tw, "Destroying (virDomainDestroy)…", a);
 		break;
 	default:
-		draw_text(ui, y++, r.x + 2, r.w - 4, d->message,
-			  d->stage == DLG_DONE && d->ok ? a : draw_attr(ui, EL_ERROR));
-		draw_text(ui, y, r.x + 2, r.w - 4, "Press any key to close.", a);
+		y += draw_wrapped(ui, y, x, tw, room - 1, d->message,
+				  d->stage == DLG_DONE && d->ok ? a : draw_attr(ui, EL_ERROR));
+		draw_text(ui, y, x, tw, "Press any key to close.", a);
 	}
 }
 
@@ -319,12 +334,13 @@ void scan_start(struct ui *ui, bool all)
 		return;
 	}
 	struct scan_state *s = &ui->scan;
-	s->cancel = true;  /* a scan still running stops; its results are dropped */
+	/* a scan still running stops (its own flag); its late results are dropped */
+	if (s->job)
+		jobs_cancel(ui->js, s->job);
 	atomic_fetch_add(&ui->gen[GEN_SCAN], 1);
 	scan_clear(ui);
-	s->cancel = false;
 	struct job *j = work_job(ui, JOB_SCAN, GEN_SCAN);
-	work_of(j)->cancel = &s->cancel;
+	s->job = j;
 	if (!all && ui->cur_pool) {
 		strvec_push(&work_of(j)->names, ui->cur_pool);
 		s->scope = xasprintf("pool %s", ui->cur_pool);

@@ -1,6 +1,7 @@
 /* draw.c — everything the browser puts on the screen: colours from the theme,
  * the header, the four panes, the details pane, the hint line and the help.
  * Reads the UI state, never changes what is loaded. UI thread only. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,41 +85,134 @@ int draw_attr(struct ui *ui, int el)
 	return (int)el_attrs[el >= 0 && el < EL_COUNT ? el : 0];
 }
 
-/* Draws text clipped (with an ellipsis) or padded to exactly width cells. */
+/* The character at s: its wide char, its byte length and its display width.
+ * Invalid bytes, non-printables and (in ASCII mode) anything beyond ASCII
+ * become one '?' cell, so measuring and drawing always agree. */
+static size_t next_char(struct ui *ui, const char *s, wchar_t *wc, int *cw)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t n = mbrtowc(wc, s, strnlen(s, MB_LEN_MAX), &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*wc = L'?';
+		n = 1;
+	}
+	*cw = wcwidth(*wc);
+	if (*cw < 0 || (ui->ascii && *wc > 127)) {
+		*wc = L'?';
+		*cw = 1;
+	}
+	return n;
+}
+
+/* Display columns of text (not bytes: "─" is 3 bytes, 1 column; CJK is 2). */
+int text_cols(struct ui *ui, const char *text)
+{
+	int cols = 0, cw;
+	wchar_t wc;
+	for (const char *s = text ? text : ""; *s;) {
+		s += next_char(ui, s, &wc, &cw);
+		cols += cw;
+	}
+	return cols;
+}
+
+/* Bytes of text that fit in width columns (never splitting a character). */
+size_t text_fit(struct ui *ui, const char *text, int width)
+{
+	const char *s = text ? text : "";
+	int used = 0, cw;
+	wchar_t wc;
+	while (*s) {
+		size_t n = next_char(ui, s, &wc, &cw);
+		if (used + cw > width)
+			break;
+		used += cw;
+		s += n;
+	}
+	return (size_t)(s - (text ? text : ""));
+}
+
+static int put_chars(struct ui *ui, const char *s, size_t len)
+{
+	int used = 0, cw;
+	wchar_t wc;
+	for (const char *end = s + len; s < end && *s;) {
+		s += next_char(ui, s, &wc, &cw);
+		addnwstr(&wc, 1);
+		used += cw;
+	}
+	return used;
+}
+
+/* Draws text clipped (with an ellipsis in the last column) or padded to
+ * exactly width columns. */
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr)
 {
 	if (width <= 0)
 		return;
 	attrset((attr_t)attr);
 	move(y, x);
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
 	const char *s = text ? text : "";
-	int used = 0;
-	while (*s && used < width) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, strlen(s), &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			wc = L'?';
-			n = 1;
-			memset(&st, 0, sizeof st);
-		}
-		int cw = wcwidth(wc);
-		if (cw < 0 || (ui->ascii && wc > 127)) {
-			wc = L'?';
-			cw = 1;
-		}
-		if (used + cw > width)
-			break;
-		addnwstr(&wc, 1);
-		used += cw;
-		s += n;
+	int used;
+	if (text_cols(ui, s) <= width) {
+		used = put_chars(ui, s, strlen(s));
+	} else {
+		used = put_chars(ui, s, text_fit(ui, s, width - 1));
+		addstr(glyph(ui, G_ELL));
+		used++;
 	}
-	if (*s && width > 1)
-		mvaddstr(y, x + width - 1, glyph(ui, G_ELL));
 	while (used++ < width)
 		addch(' ');
 	attrset(A_NORMAL);
+}
+
+/* Draws text over at most maxlines lines of width columns, breaking at a
+ * space when one is near the end of the line; the last line ellipsizes what
+ * is left. Returns the lines used (at least 1). */
+int draw_wrapped(struct ui *ui, int y, int x, int width, int maxlines, const char *text, int attr)
+{
+	const char *s = text ? text : "";
+	int lines = 0;
+	do {
+		size_t fit = text_fit(ui, s, width);
+		if (!s[fit] || lines + 1 >= maxlines || fit == 0) {
+			draw_text(ui, y + lines++, x, width, s, attr);
+			break;
+		}
+		size_t cut = fit;
+		while (cut > fit / 2 && s[cut] != ' ')
+			cut--;
+		if (s[cut] != ' ')
+			cut = fit;
+		char *line = xstrndup(s, cut);
+		draw_text(ui, y + lines++, x, width, line, attr);
+		free(line);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	} while (*s);
+	return lines ? lines : 1;
+}
+
+/* How many lines draw_wrapped would use (same rule, nothing drawn). */
+int wrapped_lines(struct ui *ui, int width, int maxlines, const char *text)
+{
+	const char *s = text ? text : "";
+	int lines = 0;
+	do {
+		size_t fit = text_fit(ui, s, width);
+		lines++;
+		if (!s[fit] || lines >= maxlines || fit == 0)
+			break;
+		size_t cut = fit;
+		while (cut > fit / 2 && s[cut] != ' ')
+			cut--;
+		s += s[cut] == ' ' ? cut : fit;
+		while (*s == ' ')
+			s++;
+	} while (*s);
+	return lines;
 }
 
 static void hline_glyph(struct ui *ui, int y, int x, int n, const char *g)
@@ -145,7 +239,7 @@ void draw_box(struct ui *ui, struct rect r, const char *title, bool focus)
 	attrset(A_NORMAL);
 	if (title && r.w > 6) {
 		char *t = xasprintf(" %s ", title);
-		int len = (int)strlen(t);
+		int len = text_cols(ui, t);
 		draw_text(ui, r.y, r.x + 1, len < r.w - 3 ? len : r.w - 3, t,
 			  draw_attr(ui, focus ? EL_BORDER_FOCUS : EL_TITLE));
 		free(t);
@@ -242,11 +336,9 @@ static void draw_row(struct ui *ui, int i, struct rect r, size_t vi, int y)
 		image_aux(ui, row, aux, sizeof aux);
 	else
 		snprintf(aux, sizeof aux, "%s", row->aux ? row->aux : "");
-	int inner = r.w - 2, auxw = (int)strlen(aux) > inner / 2 ? inner / 2 : (int)strlen(aux);
-	if (!ui->ascii && i == UP_IMAGES && strstr(aux, glyph(ui, G_DOT)))
-		auxw -= 2;  /* the dot is 3 bytes, 1 cell */
-	if (auxw < 0)
-		auxw = 0;
+	int inner = r.w - 2, auxw = text_cols(ui, aux);
+	if (auxw > inner / 2)
+		auxw = inner / 2;
 	draw_text(ui, y, r.x + 1, 1, sel ? glyph(ui, G_CURSOR) : " ", draw_attr(ui, el));
 	int aux_el = sel ? el : row->el == EL_WATCHED || row->el == 0 ? EL_DIM : row->el;
 	draw_text(ui, y, r.x + 2, inner - 1 - auxw - (auxw ? 1 : 0), row->text, draw_attr(ui, el));
@@ -426,15 +518,9 @@ static void draw_details(struct ui *ui, struct rect r)
 		draw_text(ui, y, r.x + 1, lw, l.label.v[i], draw_attr(ui, EL_LABEL));
 		const char *v = l.value.v[i];
 		int el = strstr(v, "ORPHAN") == v ? EL_ORPHAN : EL_NORMAL;
-		/* long values (the command line) wrap over the lines left */
-		size_t len = strlen(v), per = (size_t)(inner - lw);
-		do {
-			draw_text(ui, y, r.x + 1 + lw, inner - lw, v, draw_attr(ui, el));
-			size_t step = per < len ? per : len;
-			v += step;
-			len -= step;
-			y++;
-		} while (len && i + 1 == l.label.n && y < r.y + r.h - 1);
+		/* the last value (the command line) wraps over the lines left */
+		int room = i + 1 == l.label.n ? r.y + r.h - 1 - y : 1;
+		y += draw_wrapped(ui, y, r.x + 1 + lw, inner - lw, room, v, draw_attr(ui, el));
 	}
 	for (; y < r.y + r.h - 1; y++)
 		draw_text(ui, y, r.x + 1, inner, "", A_NORMAL);

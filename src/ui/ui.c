@@ -667,6 +667,8 @@ static void drain_results(struct ui *ui)
 {
 	struct job *j;
 	while ((j = jobs_take(ui->js))) {
+		if (j == ui->scan.job)  /* its end: no longer ours to cancel */
+			ui->scan.job = NULL;
 		merge(ui, j);
 		job_free(j);
 	}
@@ -829,7 +831,7 @@ int ui_run(const struct options *o)
 	connect_start(&ui);
 	ui_loop(&ui);
 	endwin();
-	ui.scan.cancel = true;
+	/* jobs_shutdown cancels every running job, a scan included */
 	/* Quitting must not wait on a hung backend: give the workers a moment,
 	 * then leave without touching anything they may still be using. */
 	if (jobs_shutdown(ui.js, UI_QUIT_WAIT_MS) < 0) {

@@ -49,7 +49,6 @@ struct work {
 	bool have_plan;
 	struct scan_progress prog;
 	struct chain *newch;
-	const volatile bool *cancel;  /* the scan's own stop flag */
 	char *fsid, *health, *note;
 };
 
@@ -72,7 +71,10 @@ struct scan_state {
 	struct scan_progress prog;
 	int64_t started_ms, last_ms;
 	char *scope;  /* "pool volumes" or "all pools" */
-	volatile bool cancel;
+	/* The scan job in flight (the pool owns it; we only cancel it), NULL once
+	 * its final result was taken. Its stop flag is its own: a new scan
+	 * cancels the old one without a shared flag to race on. */
+	struct job *job;
 	char *error;
 };
 
@@ -151,6 +153,10 @@ int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
 enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
+int draw_wrapped(struct ui *ui, int y, int x, int width, int maxlines, const char *text, int attr);
+int wrapped_lines(struct ui *ui, int width, int maxlines, const char *text);
+int text_cols(struct ui *ui, const char *text);
+size_t text_fit(struct ui *ui, const char *text, int width);
 void draw_box(struct ui *ui, struct rect r, const char *title, bool focus);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 

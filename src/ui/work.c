@@ -228,7 +228,7 @@ static void run_scan(struct job *j, struct jobs *js)
 	struct scan_ctx sc = {j, js, 0};
 	struct scan_callbacks cb = {
 		.found = scan_found, .progress = scan_progress, .user = &sc,
-		.cancel = w->cancel ? w->cancel : jobs_cancel_flag(js),
+		.cancel = &j->cancel,  /* set by a newer scan, or by shutdown */
 	};
 	j->rc = chain_scan(w->ch, w->names.n ? &w->names : NULL, &cb, &j->err);
 }

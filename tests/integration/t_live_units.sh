@@ -4,10 +4,13 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/${BUILD:-build/rel}/tests/test_ceph_live
-[ -x "$bin" ] || { echo "  $bin not built"; exit 1; }
-out=$("$bin" 2>&1); rc=$?
-printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|SKIPPED) ' | sed 's/^/  /'
-if printf '%s\n' "$out" | grep -q '^\[  SKIPPED \]'; then fail "test_ceph_live skipped cases with SANDBOX_DIR set"; fi
-[ $rc -eq 0 ] && pass "test_ceph_live against the sandbox" || fail "test_ceph_live against the sandbox"
+cd "$top" || exit 1  # test_probe_live runs tests/sandbox/hold by relative path
+for t in test_ceph_live test_probe_live; do
+  bin=$top/${BUILD:-build/rel}/tests/$t
+  [ -x "$bin" ] || { fail "$bin not built"; continue; }
+  out=$("$bin" 2>&1); rc=$?
+  printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|SKIPPED) ' | sed 's/^/  /'
+  if printf '%s\n' "$out" | grep -q '^\[  SKIPPED \]'; then fail "$t skipped cases with SANDBOX_DIR set"; fi
+  [ $rc -eq 0 ] && pass "$t against the sandbox" || fail "$t against the sandbox"
+done
 finish

@@ -17,11 +17,13 @@ ui_tmux() {
 # sandbox's Ceph/OpenStack/rbdwho variables passed explicitly.
 ui_start() {
 	UI_SESSION="rbdwho-ui-$$-$RANDOM"
-	local cmd="env LANG=C.UTF-8 TERM=xterm-256color" a v
+	# through a private file, not argv: OS_PASSWORD must not show in ps
+	local envf a v
+	envf=$(mktemp /tmp/rbdwho-ui-env.XXXXXX)
 	for v in $(compgen -e | grep -E '^(CEPH_|OS_|RBDWHO_|NO_COLOR$)'); do
-		cmd+=" $(printf '%q' "$v=${!v}")"
+		printf 'export %s=%q\n' "$v" "${!v}" >>"$envf"
 	done
-	cmd+=" $(printf '%q' "$UI_BIN")"
+	local cmd=". $envf; rm -f $envf; env LANG=C.UTF-8 TERM=xterm-256color $(printf '%q' "$UI_BIN")"
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
 	ui_tmux new-session -d -s "$UI_SESSION" -x 120 -y 40 "$cmd; echo RBDWHO-EXITED rc=\$?; sleep 30"
 }

@@ -382,6 +382,17 @@ static void test_host_map(void **state)
 	expect_map(&cfg, "10.0.0.1", NULL);
 	config_free(&cfg);
 
+	/* prefixes that do not end on an octet: /20 and /63, both edges */
+	assert_int_equal(parse(&cfg, "[hosts]\n10.30.16.0/20 = n20\n2001:db8:0:2::/63 = n63\n", &err), 0);
+	expect_map(&cfg, "10.30.16.0", "n20");
+	expect_map(&cfg, "10.30.31.255", "n20");
+	expect_map(&cfg, "10.30.15.255", NULL);
+	expect_map(&cfg, "10.30.32.0", NULL);
+	expect_map(&cfg, "2001:db8:0:3:ffff::1", "n63");
+	expect_map(&cfg, "2001:db8:0:4::", NULL);
+	expect_map(&cfg, "2001:db8:0:1::", NULL);
+	config_free(&cfg);
+
 	/* a /0 that is not first in the file still loses to the earlier narrower CIDR */
 	assert_int_equal(parse(&cfg, "[hosts]\n10.1.0.0/16=a\n0.0.0.0/0=b\n::/0=c-{ip}\n", &err), 0);
 	expect_map(&cfg, "10.1.2.3", "a");
@@ -412,6 +423,13 @@ static void test_host_uri(void **state)
 	/* host names from reverse DNS or Nova must not rewrite the URI or become ssh options */
 	expect_uri(&cfg, "evil/system?command=/bin/sh", NULL);
 	expect_uri(&cfg, "-oProxyCommand=x", NULL);
+	expect_uri(&cfg, "-lroot", NULL);
+	expect_uri(&cfg, ".hidden", NULL);
+	char *long_host = xmalloc(300);
+	memset(long_host, 'a', 299);
+	long_host[299] = '\0';
+	expect_uri(&cfg, long_host, NULL);
+	free(long_host);
 	expect_uri(&cfg, "a b", NULL);
 	expect_uri(&cfg, "", NULL);
 	expect_uri(&cfg, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -112,10 +113,54 @@ static void test_shutdown_abandons_hung_job(void **state)
 	close(hang_fds[1]);
 }
 
+static int spin_started[2];
+
+/* Runs until its own flag (or the pool's) says stop, like chain_scan does. */
+static void run_until_cancelled(struct job *j, struct jobs *js)
+{
+	char c = 's';
+	if (write(spin_started[1], &c, 1) < 0) {
+	}
+	int64_t give_up = clock_ms() + 10000;  /* a broken cancel fails, never hangs */
+	while (!job_cancelled(j, js) && clock_ms() < give_up)
+		usleep(1000);
+	j->rc = job_cancelled(j, js) ? 1 : -ETIMEDOUT;
+}
+
+/* The old bug: a shared stop flag, set then cleared by the next scan, let the
+ * old scan run on. Each job's flag is its own: cancelling A stops A only. */
+static void test_cancel_is_per_job(void **state)
+{
+	assert_int_equal(pipe(spin_started), 0);
+	struct jobs *js = jobs_new(2);
+	struct job *a = xcalloc(1, sizeof *a), *b = xcalloc(1, sizeof *b);
+	a->kind = 'a';
+	b->kind = 'b';
+	a->run = b->run = run_until_cancelled;
+	jobs_submit(js, a);
+	jobs_submit(js, b);
+	char c;
+	assert_int_equal(read(spin_started[0], &c, 1), 1);
+	assert_int_equal(read(spin_started[0], &c, 1), 1);
+	jobs_cancel(js, a);
+	struct job *r = wait_result(js);
+	assert_non_null(r);
+	assert_ptr_equal(r, a);
+	assert_int_equal(r->rc, 1);
+	job_free(r);
+	assert_false(b->cancel);
+	assert_int_equal(jobs_in_flight(js), 1);  /* b still runs */
+	/* shutdown stops the running b through its own flag */
+	assert_int_equal(jobs_shutdown(js, 5000), 0);
+	close(spin_started[0]);
+	close(spin_started[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_results_and_partials),
+		cmocka_unit_test(test_cancel_is_per_job),
 		cmocka_unit_test(test_shutdown_abandons_hung_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

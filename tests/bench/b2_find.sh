@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Bench 2: `rbdwho find` for one volume among 10,000 images (one of them held by
+# a real qemu), by UUID (every pool searched) and by POOL/IMAGE. Ceph ops are
+# counted on the OSD (perf counter osd.op) and the mon (its "mon" counters'
+# num_sessions aside, we count client ops via the OSD only: the mon sees the
+# connect handshake, a fixed few). The cluster is otherwise idle.
+. "$(dirname "$0")/lib.sh"
+bench_up "volumes vms images"
+prefix=volume-0b1e5c00-0000-4000-8000
+"$BT" mkimages volumes "$prefix" 10000 12 2>/dev/null || exit 1
+held=$prefix-000000000042 free=$prefix-000000009999
+"$top/tests/sandbox/hold" "$SANDBOX_DIR" "volumes/$held" --name instance-b2 \
+	--uuid 0b1e5c00-0000-4000-8000-00000000b2b2 >/dev/null 2>&1 || exit 1
+osd_asok=$(ls "$SANDBOX_DIR"/run/ceph-osd.0.*.asok)
+osd_ops() { ceph --admin-daemon "$osd_asok" perf dump 2>/dev/null |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["osd"]["op"])'; }
+ops_of() { local a b; a=$(osd_ops); "$@" >/dev/null 2>&1; b=$(osd_ops); echo $((b - a)); }
+
+echo "Bench 2 — find one volume among 10,000 images (median of 5 runs; OSD ops of one run)"
+printf '  %-46s %8s %8s\n' "command" "wall ms" "OSD ops"
+idle=$(ops_of true)
+for spec in "${held#volume-}" "volumes/$held" "${free#volume-}" "volumes/$free"; do
+	ms=$(median_ms 5 "$RBDWHO" find "$spec")
+	printf '  %-46s %8s %8s\n' "find ${spec:0:40}" "$ms" "$(ops_of "$RBDWHO" find "$spec")"
+done
+echo "  (OSD ops with nothing running: $idle; the held volume has a qemu holder, the free one none)"

@@ -1,0 +1,37 @@
+# lib.sh — sourced by tests/faults/run.sh: one row of the fault matrix per scenario.
+ROWS=()
+PASSES=0
+FAILS=0
+
+# run_find NAME -- ARGS… : runs rbdwho find with a short timeout, sets RC, SECS, RSS, OUT.
+run_find() {
+  local name=$1; shift 2
+  OUT=$W/$name.json
+  read -r RC SECS RSS < <(python3 "$HERE/measure.py" "$OUT" -- "$RBDWHO" --timeout "$TMO" "$@")
+}
+
+# jq-free JSON query on $OUT; prints "?" when the output is not JSON.
+q() {
+  python3 -c 'import json,sys
+try: d=json.load(open(sys.argv[1]))
+except Exception: print("?"); sys.exit()
+try: print(eval(sys.argv[2]))
+except Exception: print("?")' "$OUT" "$1"
+}
+
+# row AREA SCENARIO EXPECTED OBSERVED OK(0/1)
+row() {
+  local ok=$5 mark=pass
+  if [ "$ok" -eq 0 ]; then PASSES=$((PASSES + 1)); else FAILS=$((FAILS + 1)); mark=FAIL; fi
+  ROWS+=("| $1 | $2 | $3 | $4 | $mark |")
+  printf '  %-4s %-10s %s — %s\n' "$mark" "$1" "$2" "$4"
+}
+
+# Within the bound: each backend call has TMO seconds; a find makes a handful in a row.
+bounded() { python3 -c "import sys; sys.exit(0 if float('$SECS') <= float('$1') else 1)"; }
+
+print_matrix() {
+  echo "| area | scenario | expected | observed | |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+}

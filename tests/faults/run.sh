@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The fault matrix for the commands: break one thing at a time in a real sandbox
+# and check that rbdwho stays up and truthful — no crash, no hang past the
+# timeout, a clear message, and never a wrong verdict (a fault gives UNKNOWN,
+# never ORPHAN). Prints the matrix (scenario → expected → observed) and
+# "N passed, N failed". Boots its own sandbox: some faults kill Ceph daemons.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SB=$TOP/tests/sandbox
+export RBDWHO=${RBDWHO:-$TOP/rbdwho}
+. "$HERE/lib.sh"
+TMO=2                                   # seconds per backend call in these runs
+D=$(mktemp -d /tmp/rbdwho-faults.XXXXXX)
+W=$(mktemp -d /tmp/rbdwho-faults-work.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  for s in mon osd; do  # a stopped daemon must be able to die
+    for f in "$D"/pids/*"$s"*; do [ -f "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null; done
+  done
+  "$SB/down" "$D" >/dev/null 2>&1
+  rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+"$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
+. "$D/env"
+uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+
+# The classic case (Nova does not know INST) and a healthy one (Nova knows INST2).
+VOL=$(uuid); INST=$(uuid); VOL2=$(uuid); INST2=$(uuid)
+rbd create --size 64 "volumes/volume-$VOL"
+rbd create --size 64 "volumes/volume-$VOL2"
+"$SB/osdata" "$D" add-volume "$VOL" --status available >/dev/null
+"$SB/osdata" "$D" add-server "$INST2" healthy >/dev/null
+"$SB/hold" "$D" "volumes/volume-$VOL" --name instance-0000fa17 --uuid "$INST" >/dev/null
+"$SB/hold" "$D" "volumes/volume-$VOL2" --name instance-0000fa18 --uuid "$INST2" >/dev/null
+
+verdict='d["watchers"][0]["verdict"]'
+reason='(d["watchers"][0]["holders"][0]["reason"] if d["watchers"][0]["holders"] else d["watchers"][0]["reason"])'
+
+# os_case AREA NAME SERVICE FAULT-JSON VOLUME WANT-VERDICT MESSAGE-REGEX [ENV…]
+os_case() {
+  local area=$1 name=$2 svc=$3 fault=$4 vol=$5 want=$6 re=$7; shift 7
+  "$SB/osdata" "$D" fault "$svc" "$fault" >/dev/null
+  run_find "$name" -- find "$vol" --json
+  "$SB/osdata" "$D" clear-faults >/dev/null
+  local v m ok=0
+  v=$(q "$verdict"); m=$(q "$reason")
+  [ "$RC" -eq 0 ] && [ "$v" = "$want" ] && bounded $((TMO * 4 + 2)) &&
+    printf '%s' "$m" | grep -Eiq "$re" || ok=1
+  row "$area" "$name" "exit 0, $want, msg ~ /$re/" "exit $RC, $v, ${SECS}s: …${m: -90}" $ok
+}
+
+echo "== OpenStack"
+os_case nova "500 Internal Server Error" nova '{"status": 500}' "$VOL" UNKNOWN "500|nova"
+os_case nova "503 with Retry-After" nova '{"status": 503, "retry_after": 30}' "$VOL" UNKNOWN "503|retry"
+os_case nova "slow (5 s > timeout)" nova '{"delay_ms": 5000}' "$VOL" UNKNOWN "time|within"
+os_case nova "connection refused" nova '{"down": true}' "$VOL" UNKNOWN "reach|refused|connect"
+os_case nova "truncated body" nova '{"truncated": true}' "$VOL" UNKNOWN "nova|partial|transfer|body|receiv"
+os_case nova "malformed JSON" nova '{"malformed": true}' "$VOL" UNKNOWN "json|pars|garbage|invalid|malformed"
+os_case nova "JSON of the wrong shape" nova '{"wrong_shape": true}' "$VOL" UNKNOWN "shape|expected|server|json|unexpected|invalid"
+os_case nova "200 for a healthy instance (control)" nova '{}' "$VOL2" ATTACHED "knows"
+os_case keystone "token expires once, re-auth" keystone '{"expire_tokens": true, "expire_once": true}' "$VOL" ORPHAN "404"
+os_case keystone "every token rejected" keystone '{"expire_tokens": true}' "$VOL" UNKNOWN "auth|401|token"
+os_case keystone "keystone 500" keystone '{"status": 500}' "$VOL" UNKNOWN "keystone|auth|500"
+os_case keystone "keystone down" keystone '{"down": true}' "$VOL" UNKNOWN "reach|refused|connect"
+
+# A huge body must not make memory grow with it.
+"$SB/osdata" "$D" fault nova '{"huge_mb": 200}' >/dev/null
+run_find huge -- find "$VOL" --json
+"$SB/osdata" "$D" clear-faults >/dev/null
+v=$(q "$verdict"); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = UNKNOWN ] && [ "$RSS" -lt 150000 ] || ok=1
+row nova "huge body (200 MiB)" "UNKNOWN, RSS < 150 MB" "exit $RC, $v, RSS $((RSS / 1024)) MB, ${SECS}s" $ok
+
+# Wrong password.
+OS_PASSWORD=wrong-password run_find badpw -- find "$VOL" --json
+v=$(q "$verdict"); m=$(q "$reason"); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = UNKNOWN ] && printf '%s' "$m" | grep -Eiq "401|credential|password|unauthori" || ok=1
+row keystone "wrong password (401)" "UNKNOWN, says auth failed" "exit $RC, $v: …${m: -90}" $ok
+
+# Cinder's faults touch Cinder's view only: the Nova-based verdict stands.
+for f in '{"status": 500}' '{"down": true}' '{"malformed": true}' '{"delay_ms": 5000}'; do
+  "$SB/osdata" "$D" fault cinder "$f" >/dev/null
+  run_find cinder -- find "$VOL" --json
+  "$SB/osdata" "$D" clear-faults >/dev/null
+  v=$(q "$verdict"); c=$(q 'd["cinder"]["state"]'); ok=0
+  [ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] && [ "$c" = error ] && bounded $((TMO * 4 + 2)) || ok=1
+  row cinder "cinder $f" "cinder error shown, verdict from Nova stands" "exit $RC, cinder $c, $v, ${SECS}s" $ok
+done
+
+# TLS with a certificate nobody trusts: a second stand-in serving HTTPS.
+echo "== TLS"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem" -days 1 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+mkfifo "$W/ready"
+python3 "$SB/openstack-standin" --data "$D/openstack.json" --faults "$W/tls-faults.json" \
+  --ports-file "$W/tls.ports" --password "$OS_PASSWORD" --log "$W/tls.log" \
+  --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" --ready-fd 3 3>"$W/ready" &
+PIDS+=($!)
+read -r _ <"$W/ready"
+. "$W/tls.ports"
+TLS_URL=https://127.0.0.1:$KEYSTONE_PORT/v3
+OS_AUTH_URL=$TLS_URL run_find tls -- find "$VOL" --json
+v=$(q "$verdict"); m=$(q "$reason"); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = UNKNOWN ] && printf '%s' "$m" | grep -Eiq "certif|SSL|TLS|verify" || ok=1
+row tls "untrusted certificate" "UNKNOWN, refused" "exit $RC, $v: …${m: -90}" $ok
+OS_AUTH_URL=$TLS_URL OS_CACERT=$W/cert.pem run_find tls-ca -- find "$VOL" --json
+v=$(q "$verdict"); ok=0; [ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] || ok=1
+row tls "trusted via OS_CACERT" "ORPHAN" "exit $RC, $v" $ok
+OS_AUTH_URL=$TLS_URL run_find tls-insecure -- --insecure find "$VOL" --json
+v=$(q "$verdict"); ok=0; [ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] || ok=1
+row tls "--insecure" "ORPHAN" "exit $RC, $v" $ok
+
+echo "== libvirt and processes"
+cp "$RBDWHO_CONFIG" "$W/refused.conf"
+sed -i "s|^local_uri = .*|local_uri = qemu+tcp://127.0.0.1:1/system|" "$W/refused.conf"
+run_find lv-refused -- --config "$W/refused.conf" find "$VOL" --json
+v=$(q "$verdict"); he=$(q 'd["watchers"][0]["holders_error"]'); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] && [ "$he" != None ] || ok=1
+row libvirt "host unreachable (refused)" "libvirt error shown; the qemu process and Nova's 404 still decide" "exit $RC, $v, ${he:0:60}" $ok
+
+# A libvirt that accepts and never answers.
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+conns=[]
+while True: conns.append(s.accept()[0])' >"$W/hang.port" &
+PIDS+=($!)
+while [ ! -s "$W/hang.port" ]; do read -r -t 0.05 <> <(:) || true; done
+cp "$RBDWHO_CONFIG" "$W/hang.conf"
+sed -i "s|^local_uri = .*|local_uri = qemu+tcp://127.0.0.1:$(cat "$W/hang.port")/system|" "$W/hang.conf"
+run_find lv-hang -- --config "$W/hang.conf" find "$VOL" --json
+v=$(q "$verdict"); he=$(q 'd["watchers"][0]["holders_error"]'); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] && bounded $((TMO * 4 + 2)) && printf '%s' "$he" | grep -Eiq "time|within" || ok=1
+row libvirt "host hangs" "bounded, says timed out" "exit $RC, $v, ${SECS}s, ${he:0:60}" $ok
+
+# Domain XML with unexpected or missing elements (libvirt's test driver).
+cat >"$W/odd.xml" <<XML
+<node>
+  <domain type='test'><name>odd-1</name><uuid>$INST</uuid><memory>65536</memory>
+    <metadata><foo:bar xmlns:foo="http://example.com/foo"><foo:baz>x</foo:baz></foo:bar></metadata>
+    <os><type>hvm</type></os>
+    <devices>
+      <disk type='file' device='cdrom'><target dev='hdc'/></disk>
+      <disk type='network' device='disk'><source protocol='nbd' name='export'><host name='127.0.0.1' port='10809'/></source><target dev='vda'/></disk>
+      <disk type='network' device='disk'><source protocol='rbd' name='volumes/volume-$VOL'/><target dev='vdb'/></disk>
+      <disk type='network' device='disk'><source protocol='rbd' name='volumes/other@snap1'/><target dev='vdd'/><readonly/></disk>
+      <disk type='file' device='disk'><source file='/nonexistent'/><target dev='vdc'/></disk>
+    </devices>
+  </domain>
+  <domain type='test'><name>bare</name><memory>65536</memory><os><type>hvm</type></os></domain>
+</node>
+XML
+cp "$RBDWHO_CONFIG" "$W/odd.conf"
+sed -i "s|^local_uri = .*|local_uri = test://$W/odd.xml|" "$W/odd.conf"
+run_find lv-odd -- --config "$W/odd.conf" find "$VOL" --json
+v=$(q "$verdict"); k=$(q 'd["watchers"][0]["holders"][0]["kind"]'); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = ORPHAN ] && [ "$k" = libvirt ] || ok=1
+row libvirt "odd domain XML (foreign metadata, nbd, cdrom, no disks)" "parsed, holder merged with its process" "exit $RC, $v, kind $k" $ok
+
+# The holder vanished between Ceph's listing and the host look-up (an empty /proc).
+mkdir -p "$W/emptyproc"
+run_find noproc -- --proc-root "$W/emptyproc" find "$VOL" --json
+v=$(q "$verdict"); m=$(q 'd["watchers"][0]["reason"]'); ok=0
+[ "$RC" -eq 0 ] && [ "$v" = UNKNOWN ] && printf '%s' "$m" | grep -q "no holder" || ok=1
+row process "holder gone before it was looked up" "UNKNOWN, no holder found" "exit $RC, $v: ${m:0:60}" $ok
+
+echo "== Ceph"
+OSD_PID=$(cat "$D"/pids/osd*.pid 2>/dev/null | head -n 1)
+MON_PID=$(cat "$D"/pids/mon*.pid 2>/dev/null | head -n 1)
+kill -STOP "$OSD_PID"
+run_find osd-stopped -- find "volumes/volume-$VOL" --json
+kill -CONT "$OSD_PID"
+ok=0; [ "$RC" -eq 4 ] && bounded $((TMO * 3 + 3)) && grep -Eiq "time" "$OUT.err" || ok=1
+row ceph "OSD stopped (ops hang)" "exit 4 within the timeout, says timed out" "exit $RC, ${SECS}s: $(head -c 70 "$OUT.err")" $ok
+
+kill -STOP "$OSD_PID"
+run_find scan-osd -- scan --json
+kill -CONT "$OSD_PID"
+o=$(q 'd["orphans"]'); ok=0
+[ "$RC" -ne 0 ] || [ "$o" = 0 ] || ok=1
+bounded 30 || ok=1
+row ceph "scan with the OSD stopped" "bounded, no ORPHAN" "exit $RC, orphans $o, ${SECS}s" $ok
+
+kill -STOP "$MON_PID"
+run_find mon-stopped -- find "$VOL" --json
+kill -CONT "$MON_PID"
+ok=0; [ "$RC" -eq 4 ] && bounded $((TMO * 2 + 3)) && grep -Eiq "monitor|ceph" "$OUT.err" || ok=1
+row ceph "mon not answering at start" "exit 4 within the timeout" "exit $RC, ${SECS}s: $(head -c 70 "$OUT.err")" $ok
+
+kill "$MON_PID"
+run_find mon-dead -- find "$VOL" --json
+ok=0; [ "$RC" -eq 4 ] && bounded $((TMO * 2 + 3)) || ok=1
+row ceph "mon killed" "exit 4 within the timeout" "exit $RC, ${SECS}s: $(head -c 70 "$OUT.err")" $ok
+
+echo
+print_matrix | tee "$W/../rbdwho-fault-matrix.md" >/dev/null
+print_matrix
+echo
+echo "faults: $PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
