@@ -94,6 +94,11 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
 	if (rc == 0) {
 		out->state = NOVA_FOUND;
+	} else if (rc == -ENOENT && !os_token_is_admin(ch->os)) {
+		out->state = NOVA_ERROR;
+		out->error = xstrdup("Nova answered 404, but these credentials lack the admin role, "
+				     "and Nova shows another project's server to them as 404 too");
+		return;
 	} else if (rc == -ENOENT) {
 		out->state = NOVA_GONE;
 	} else {

@@ -199,7 +199,7 @@ bool jobs_idle(struct jobs *js)
 void jobs_cancel(struct jobs *js, struct job *j)
 {
 	pthread_mutex_lock(&js->lock);
-	js->cancel = true;
+	j->cancel = true;
 	pthread_mutex_unlock(&js->lock);
 }
 

@@ -54,20 +54,30 @@ struct config {
 	size_t nkeys, cap_keys;
 };
 
-/* Sets the built-in defaults. */
+/* Sets the built-in defaults (parsed from built-in INI text, see doc/config.md);
+ * audit_log from $XDG_STATE_HOME or ~/.local/state, NULL when there is no home. */
 void config_init(struct config *cfg);
-/* Parses INI text into cfg (later values win). origin names the text in errors.
- * -EINVAL with "origin:LINE: reason" on a malformed line or unknown key. */
+/* Parses INI text into cfg (later values win; a repeated [hosts]/[uris]/[keys]
+ * key replaces the earlier value in place). origin names the text in errors.
+ * -EINVAL with "origin:LINE: reason" on a malformed line, an unknown section or
+ * key, a bad bool/int/path/CIDR/pattern. Stops at the first error. */
 int config_parse(struct config *cfg, const char *text, const char *origin, struct rw_error *err);
 /* Reads path, or when NULL the first of $RBDWHO_CONFIG, $XDG_CONFIG_HOME/rbdwho/config,
- * ~/.config/rbdwho/config, /etc/rbdwho/config that exists (none is fine). */
+ * ~/.config/rbdwho/config, /etc/rbdwho/config that exists (none is fine: 0, path
+ * stays NULL). Call config_init first. An explicit path that does not exist is
+ * -ENOENT; one found but unreadable, not a regular file, over 1 MiB or with a NUL
+ * byte is an error too (-EACCES/-EIO/-EINVAL). Sets cfg->path to the file read. */
 int config_load(struct config *cfg, const char *path, struct rw_error *err);
 void config_free(struct config *cfg);
 
-/* The host name the [hosts] rules give ip, malloc'd; NULL when none matches. */
+/* The host name the [hosts] rules give ip, malloc'd; NULL when none matches or
+ * ip is not a numeric address. Exact IPs are tried first, then CIDRs in file
+ * order (first match wins); "::ffff:a.b.c.d" counts as a.b.c.d. */
 char *config_map_host(const struct config *cfg, const char *ip);
-/* The libvirt URI for host: an [uris] entry, else uri_template with {host}
- * replaced; malloc'd. */
+/* The libvirt URI for host: the first [uris] entry whose glob matches (fnmatch,
+ * case-insensitive), else uri_template; {host} replaced in either (an IPv6
+ * literal in brackets); malloc'd. NULL when host is not a plain host name or
+ * address (it may come from reverse DNS: "h/system?command=…" or "-oX" are refused). */
 char *config_host_uri(const struct config *cfg, const char *host);
 
 #endif

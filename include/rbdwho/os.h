@@ -46,6 +46,11 @@ void os_client_free(struct os_client *c);
 /* Authenticates now (or re-uses a valid token). -EACCES on 401. */
 int os_authenticate(struct os_client *c, struct rw_error *err);
 
+/* Whether the current token carries the admin role (false before the first
+ * authentication). Nova answers 404 for another project's server to anyone
+ * without it, so only an admin's 404 proves a server is gone. */
+bool os_token_is_admin(struct os_client *c);
+
 /* GET /servers/{id}: 0 with *out filled when Nova knows it, -ENOENT ONLY on
  * Nova's own 404 (positive knowledge that it is gone), anything else is an
  * error (timeout, 5xx, garbage): the chain turns those into UNKNOWN. A 404

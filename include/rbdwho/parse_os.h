@@ -4,6 +4,7 @@
 #ifndef RBDWHO_PARSE_OS_H
 #define RBDWHO_PARSE_OS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The URL of service_type ("compute", "volumev3"; for volumev3 also "block-storage"
@@ -11,6 +12,9 @@
  * from a POST /v3/auth/tokens response body. -ENOENT when the catalog lacks it. */
 int parse_keystone_endpoint(const char *json, size_t len, const char *service_type,
 			    const char *interface, const char *region, char **url);
+/* True when the token in a POST /v3/auth/tokens response body carries role
+ * (case-insensitive), e.g. "admin". */
+bool parse_keystone_has_role(const char *json, size_t len, const char *role);
 /* The token's expires_at as a UTC time_t-compatible value (seconds), 0 if absent. */
 long long parse_keystone_expiry(const char *json, size_t len);
 

@@ -36,6 +36,7 @@ struct os_client {
 	char *token;
 	long long expires_at;    /* seconds since the epoch; 0: unknown, rely on 401 */
 	unsigned long token_gen; /* bumped by every new token */
+	bool admin;              /* the token carries the admin role */
 	char *nova_url, *cinder_url;
 };
 
@@ -454,6 +455,7 @@ static int keystone_accept(struct os_client *c, struct http_resp *r, struct rw_e
 	c->token = r->subject_token;
 	r->subject_token = NULL;
 	c->expires_at = parse_keystone_expiry(r->body.p, r->body.len);
+	c->admin = parse_keystone_has_role(r->body.p, r->body.len, "admin");
 	/* A clock skewed against Keystone's would make every token look stale:
 	 * then trust the token until Nova says 401. */
 	if (c->expires_at && c->expires_at - (long long)time(NULL) < OS_TOKEN_MARGIN_S)
@@ -847,4 +849,12 @@ int os_authenticate(struct os_client *c, struct rw_error *err)
 	int rc = token_fresh(c) ? 0 : keystone_auth_locked(c, err);
 	pthread_mutex_unlock(&c->lock);
 	return scrub_error(c, rc, err);
+}
+
+bool os_token_is_admin(struct os_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	bool admin = c->admin;
+	pthread_mutex_unlock(&c->lock);
+	return admin;
 }

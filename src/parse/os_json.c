@@ -162,6 +162,21 @@ static long long parse_iso8601(const char *s)
 	return (long long)timegm(&tm) - off;
 }
 
+bool parse_keystone_has_role(const char *json, size_t len, const char *role)
+{
+	struct json_object *root = json_parse_object(json, len);
+	struct json_object *token = json_get(root, "token", json_type_object);
+	struct json_object *roles = json_get(token, "roles", json_type_array);
+	bool found = false;
+	for (size_t i = 0; roles && i < json_object_array_length(roles) && !found; i++) {
+		struct json_object *name = json_get(json_object_array_get_idx(roles, i), "name",
+						    json_type_string);
+		found = name && strcasecmp(json_object_get_string(name), role) == 0;
+	}
+	json_object_put(root);
+	return found;
+}
+
 long long parse_keystone_expiry(const char *json, size_t len)
 {
 	struct json_object *root = json_parse_object(json, len);

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Bench 2: `rbdwho find` for one volume among 10,000 images (one of them held by
 # a real qemu), by UUID (every pool searched) and by POOL/IMAGE. Ceph ops are
-# counted on the OSD (perf counter osd.op) and the mon (its "mon" counters'
-# num_sessions aside, we count client ops via the OSD only: the mon sees the
-# connect handshake, a fixed few). The cluster is otherwise idle.
+# counted on the OSD (perf counter osd.op: every read, watch-list and
+# class-method call rbdwho sends); the mon sees only the connect handshake.
 . "$(dirname "$0")/lib.sh"
 bench_up "volumes vms images"
 prefix=volume-0b1e5c00-0000-4000-8000

@@ -72,6 +72,25 @@ rbd status "volumes/volume-$VOL" --format json >"$T/status.json"
   pass "nova 500: UNKNOWN" || fail "nova 500: UNKNOWN"
 "$SB/osdata" "$D" clear-faults
 
+# --- only an admin's 404 proves a server is gone: Nova shows other projects'
+#     servers to non-admin tokens as 404 too.
+"$SB/osdata" "$D" add-app-cred ac-member member-cred s3cret-member --roles member,reader
+"$SB/osdata" "$D" add-app-cred ac-admin admin-cred s3cret-admin
+appcred() {  # appcred ID SECRET: run rbdwho authenticated by that application credential
+  local id=$1 secret=$2; shift 2
+  env -u OS_USERNAME -u OS_PASSWORD -u OS_PROJECT_NAME -u OS_USER_DOMAIN_NAME \
+    -u OS_PROJECT_DOMAIN_NAME OS_AUTH_TYPE=v3applicationcredential \
+    OS_APPLICATION_CREDENTIAL_ID="$id" OS_APPLICATION_CREDENTIAL_SECRET="$secret" "$RBDWHO" "$@"
+}
+appcred ac-member s3cret-member find "$VOL" --json >"$T/member.json"
+[ "$(json_get "$T/member.json" 'd["watchers"][0]["verdict"]')" = UNKNOWN ] &&
+  pass "non-admin credentials: a 404 is not proof, UNKNOWN" || fail "non-admin credentials: a 404 is not proof, UNKNOWN"
+json_get "$T/member.json" 'd["watchers"][0]["reason"]' | grep -q "admin role" &&
+  pass "non-admin credentials: says why" || fail "non-admin credentials: says why"
+appcred ac-admin s3cret-admin find "$VOL" --json >"$T/acadmin.json"
+[ "$(json_get "$T/acadmin.json" 'd["watchers"][0]["verdict"]')" = ORPHAN ] &&
+  pass "admin application credential: ORPHAN" || fail "admin application credential: ORPHAN"
+
 # --- a healthy attached instance, disk given as -blockdev JSON.
 VOL2=$(new_uuid); INST2=$(new_uuid)
 rbd create --size 64 "volumes/volume-$VOL2"

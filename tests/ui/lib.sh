@@ -64,6 +64,25 @@ ui_wait() {
 	return 1
 }
 
+# ui_latency REGEX KEY…: sends the keys and prints how many ms passed until
+# a line matches REGEX (polled every 10 ms, for at most 5 s).
+ui_latency() {
+	local re=$1 t0 i
+	shift
+	t0=$(date +%s%N)
+	ui_keys "$@"
+	for ((i = 0; i < 500; i++)); do
+		if ui_screen | grep -Eq -- "$re"; then
+			echo $(( ($(date +%s%N) - t0) / 1000000 ))
+			return 0
+		fi
+		sleep 0.01
+	done
+	echo "    timed out waiting for /$re/; screen:" >&2
+	ui_screen | sed 's/^/    | /' >&2
+	return 1
+}
+
 # ui_wait_gone REGEX [TRIES]: until no line matches.
 ui_wait_gone() {
 	local re=$1 tries=${2:-100} i

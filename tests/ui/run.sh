@@ -33,6 +33,9 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 rbd create "volumes/volume-$CLASSIC_VOL" --size 140M
 rbd create "vms/${CLASSIC_INST}_disk" --size 10M
+# a name with wide and accented characters, alone in its pool (t_utf8)
+export UTF8_IMAGE="名前-ünïcode-日本語の長いディスクの名前-0123456789"
+rbd create "images/$UTF8_IMAGE" --size 1M
 "$SB/osdata" "$DIR" add-volume "$CLASSIC_VOL" --status available >/dev/null
 "$SB/hold" "$DIR" "volumes/volume-$CLASSIC_VOL" --name "$CLASSIC_NAME" --uuid "$CLASSIC_INST" >/dev/null \
 	|| { echo "hold failed" >&2; exit 1; }

@@ -3,10 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "rbdwho/pane.h"
+#include "../../src/ui/ui_internal.h"  /* the display-width helpers of draw.c */
 
 static void fill(struct pane *p, int n)
 {
@@ -199,6 +202,37 @@ static void test_owned_data_and_states(void **state)
 	pane_free(&p);
 }
 
+/* Titles and rows are measured in display columns, never bytes: "─" is 3
+ * bytes and 1 column, a CJK ideograph 3 bytes and 2 columns. */
+static void test_width_in_columns(void **state)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	struct ui ui;
+	memset(&ui, 0, sizeof ui);
+	assert_int_equal(text_cols(&ui, "volume-1"), 8);
+	assert_int_equal(text_cols(&ui, "┌ Pools ─┐"), 10);
+	assert_int_equal(text_cols(&ui, "日本語"), 6);
+	assert_int_equal(text_cols(&ui, "ünïcødé"), 7);
+	assert_int_equal(text_cols(&ui, NULL), 0);
+	/* fitting never splits a character, nor half a wide one */
+	assert_int_equal(text_fit(&ui, "日本語", 5), strlen("日本"));
+	assert_int_equal(text_fit(&ui, "日本語", 6), strlen("日本語"));
+	assert_int_equal(text_fit(&ui, "aé日", 3), strlen("aé"));
+	/* invalid UTF-8 counts one column a byte, as it is drawn ('?') */
+	assert_int_equal(text_cols(&ui, "a\xff\xfe"), 3);
+	/* ASCII mode draws anything beyond ASCII as one '?' */
+	ui.ascii = true;
+	assert_int_equal(text_cols(&ui, "日本語"), 3);
+	/* wrapping: breaks at a space, and never needs more lines than allowed */
+	ui.ascii = false;
+	assert_int_equal(wrapped_lines(&ui, 10, 5, "short"), 1);
+	assert_int_equal(wrapped_lines(&ui, 10, 5, "0123456789 abc"), 2);
+	assert_int_equal(wrapped_lines(&ui, 4, 5, "日本語日本語"), 3);
+	assert_int_equal(wrapped_lines(&ui, 4, 2, "日本語日本語"), 2);
+	setlocale(LC_CTYPE, "C");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_selection_kept_across_refresh),
 		cmocka_unit_test(test_select_key_before_rows_arrive),
 		cmocka_unit_test(test_owned_data_and_states),
+		cmocka_unit_test(test_width_in_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,8 +181,9 @@ static void test_planted_secrets_never_survive(void **state)
 		for (size_t s = 0; s < sizeof(secret) / sizeof(secret[0]); s++) {
 			plant(in, sizeof(in), tmpl[t], secret[s]);
 			char *out = redact_text(in);
+			assert_non_null(out);
 			if (strstr(out, secret[s]) || !strstr(out, REDACTED))
-				print_message("leak: %s -> %s\n", in, out);
+				print_message("leak from: %s\n", in);
 			assert_null(strstr(out, secret[s]));
 			assert_non_null(strstr(out, REDACTED));
 			/* no fragment of a multi-part secret either */
