@@ -20,11 +20,12 @@
 #include "rbdwho/redact.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
-#define CONFIG_TIMEOUT_MAX 86400000  /* one day, in ms */
-#define CONFIG_REFRESH_MAX 86400     /* one day, in s */
+#define CONFIG_TIMEOUT_MAX 86400000 /* one day, in ms */
+#define CONFIG_REFRESH_MAX 86400    /* one day, in s */
 #define CONFIG_HOST_MAX 253
 
 /* Parsed through the same code as the user's file, so they cannot drift from it. */
+/* clang-format off */
 static const char config_defaults[] =
 	"[general]\n"
 	"timeout = 10000\n"
@@ -38,16 +39,17 @@ static const char config_defaults[] =
 	"[ui]\n"
 	"theme = default\n"
 	"refresh = 0\n";
+/* clang-format on */
 
 enum config_kind {
-	CK_STR,       /* non-empty string */
-	CK_STR_OPT,   /* string; empty means "unset" (the backend's own default) */
-	CK_PATH,      /* absolute path after ~ expansion */
-	CK_PATH_OPT,  /* path, ~ expanded; empty means unset */
+	CK_STR,      /* non-empty string */
+	CK_STR_OPT,  /* string; empty means "unset" (the backend's own default) */
+	CK_PATH,     /* absolute path after ~ expansion */
+	CK_PATH_OPT, /* path, ~ expanded; empty means unset */
 	CK_BOOL,
-	CK_TIMEOUT,   /* ms, > 0 */
-	CK_REFRESH,   /* s, >= 0 */
-	CK_TEMPLATE,  /* libvirt URI template with {host} */
+	CK_TIMEOUT,  /* ms, > 0 */
+	CK_REFRESH,  /* s, >= 0 */
+	CK_TEMPLATE, /* libvirt URI template with {host} */
 };
 
 struct config_key {
@@ -56,6 +58,7 @@ struct config_key {
 	size_t offset;
 };
 
+/* clang-format off */
 #define CK(sec, name, kind, field) { sec, name, kind, offsetof(struct config, field) }
 static const struct config_key config_keys[] = {
 	CK("general", "timeout", CK_TIMEOUT, timeout_ms),
@@ -74,16 +77,17 @@ static const struct config_key config_keys[] = {
 	CK("ui", "refresh", CK_REFRESH, refresh_s),
 };
 #undef CK
+/* clang-format on */
 
 static const char *const config_sections[] = {
-	"general", "ceph", "openstack", "libvirt", "ui", "hosts", "uris", "keys",
+    "general", "ceph", "openstack", "libvirt", "ui", "hosts", "uris", "keys",
 };
 
 struct config_parser {
 	struct config *cfg;
 	const char *origin;
 	unsigned line;
-	const char *section;  /* one of config_sections, NULL before the first header */
+	const char *section; /* one of config_sections, NULL before the first header */
 	struct rw_error *err;
 };
 
@@ -97,7 +101,7 @@ struct config_net {
 /* -EINVAL with "origin:LINE: reason"; the message is made terminal-safe because
  * it quotes names from the file. Values are never quoted: they may be secrets. */
 static int config_fail(struct config_parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int config_fail(struct config_parser *p, const char *fmt, ...)
 {
 	char reason[256];
@@ -152,8 +156,8 @@ void config_init(struct config *cfg)
 
 static bool config_parse_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "yes", "true", "1", "on" };
-	static const char *const no[] = { "no", "false", "0", "off" };
+	static const char *const yes[] = {"yes", "true", "1", "on"};
+	static const char *const no[] = {"no", "false", "0", "off"};
 
 	for (size_t i = 0; i < 4; i++) {
 		if (strcasecmp(v, yes[i]) == 0)
@@ -185,8 +189,7 @@ static bool config_parse_int(const char *v, long min, long max, int *out)
 }
 
 /* "~" and "~/…" become the home directory; "~user" is not supported. */
-static int config_expand_path(struct config_parser *p, const char *key, const char *v,
-			      char **out)
+static int config_expand_path(struct config_parser *p, const char *key, const char *v, char **out)
 {
 	const char *home;
 
@@ -195,8 +198,8 @@ static int config_expand_path(struct config_parser *p, const char *key, const ch
 		return 0;
 	}
 	if (v[1] != '\0' && v[1] != '/')
-		return config_fail(p, "%s: ~user paths are not supported, use ~/ or an absolute path",
-				   key);
+		return config_fail(
+		    p, "%s: ~user paths are not supported, use ~/ or an absolute path", key);
 	if (!(home = config_home()))
 		return config_fail(p, "%s: cannot expand ~: no home directory", key);
 	*out = xasprintf("%s%s", home, v + 1);
@@ -210,7 +213,7 @@ static void config_set_str(char **field, char *value)
 }
 
 static int config_set_path(struct config_parser *p, const struct config_key *k, const char *v,
-			   char **field)
+                           char **field)
 {
 	char *path = NULL;
 	int rc;
@@ -250,17 +253,18 @@ static int config_set_key(struct config_parser *p, const struct config_key *k, c
 		return config_set_path(p, k, v, field);
 	case CK_BOOL:
 		if (!config_parse_bool(v, field))
-			return config_fail(p, "%s: expected yes/no, true/false, on/off or 1/0", k->name);
+			return config_fail(p, "%s: expected yes/no, true/false, on/off or 1/0",
+			                   k->name);
 		return 0;
 	case CK_TIMEOUT:
 		if (!config_parse_int(v, 1, CONFIG_TIMEOUT_MAX, field))
 			return config_fail(p, "%s: expected milliseconds, 1..%d", k->name,
-					   CONFIG_TIMEOUT_MAX);
+			                   CONFIG_TIMEOUT_MAX);
 		return 0;
 	case CK_REFRESH:
 		if (!config_parse_int(v, 0, CONFIG_REFRESH_MAX, field))
 			return config_fail(p, "%s: expected seconds, 0 (off)..%d", k->name,
-					   CONFIG_REFRESH_MAX);
+			                   CONFIG_REFRESH_MAX);
 		return 0;
 	case CK_TEMPLATE:
 		if (!strstr(v, "{host}"))
@@ -294,13 +298,14 @@ static bool config_parse_net(const char *text, bool allow_prefix, struct config_
 	if (!slash)
 		return true;
 	max = n->family == AF_INET ? 32 : 128;
-	return slash[1] && strlen(slash + 1) <= 3 && config_parse_int(slash + 1, 0, max, &n->prefix);
+	return slash[1] && strlen(slash + 1) <= 3 &&
+	       config_parse_int(slash + 1, 0, max, &n->prefix);
 }
 
 /* "::ffff:10.0.0.1" is the IPv4 host 10.0.0.1 as far as the map is concerned. */
 static void config_unmap_v4(struct config_net *n)
 {
-	static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 	if (n->family == AF_INET6 && memcmp(n->addr, v4mapped, 12) == 0) {
 		memmove(n->addr, n->addr + 12, 4);
@@ -343,8 +348,9 @@ static int config_check_pattern(struct config_parser *p, const char *pat, int fa
 				continue;
 			}
 			if (s[1] < '1' || s[1] > '4' || s[2] != '}')
-				return config_fail(p, "unknown placeholder in '%.64s' (use {1}..{4} or {ip})",
-						   pat);
+				return config_fail(
+				    p, "unknown placeholder in '%.64s' (use {1}..{4} or {ip})",
+				    pat);
 			if (family != AF_INET)
 				return config_fail(p, "{%c} needs an IPv4 rule", s[1]);
 			s += 2;
@@ -367,7 +373,7 @@ static int config_add_host(struct config_parser *p, const char *key, const char 
 		return rc;
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		config_parse_net(cfg->hosts[i].match, true, &old);
-		if (config_net_equal(&old, &net)) {  /* later values win, in place */
+		if (config_net_equal(&old, &net)) { /* later values win, in place */
 			config_set_str(&cfg->hosts[i].pattern, xstrdup(v));
 			return 0;
 		}
@@ -516,7 +522,7 @@ static int config_line(struct config_parser *p, char *line)
 
 int config_parse(struct config *cfg, const char *text, const char *origin, struct rw_error *err)
 {
-	struct config_parser p = { cfg, origin ? origin : "<config>", 0, NULL, err };
+	struct config_parser p = {cfg, origin ? origin : "<config>", 0, NULL, err};
 	char *copy, *line, *next;
 	int rc = 0;
 
@@ -524,7 +530,7 @@ int config_parse(struct config *cfg, const char *text, const char *origin, struc
 		return rw_error_set(err, -EINVAL, "config: nothing to parse");
 	copy = xstrdup(text);
 	line = copy;
-	if (strncmp(line, "\xef\xbb\xbf", 3) == 0)  /* a UTF-8 BOM from some editors */
+	if (strncmp(line, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 BOM from some editors */
 		line += 3;
 	for (; line && rc == 0; line = next) {
 		p.line++;
@@ -543,9 +549,9 @@ int config_parse(struct config *cfg, const char *text, const char *origin, struc
 /* Reads path into cfg. Returns 1 when it does not exist and may_skip (the search
  * goes on), else 0 or a negative code. */
 static int config_load_file(struct config *cfg, const char *path, bool may_skip,
-			    struct rw_error *err)
+                            struct rw_error *err)
 {
-	struct buf text = { 0 };
+	struct buf text = {0};
 	struct stat st;
 	char chunk[4096], *safe = sanitize_terminal(path);
 	ssize_t n = 0;
@@ -556,14 +562,15 @@ static int config_load_file(struct config *cfg, const char *path, bool may_skip,
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		rc = may_skip ? 1 : rw_error_set(err, -ENOENT, "%s: no such config file", safe);
 	else if (fd < 0)
-		rc = rw_error_set(err, errno == EACCES ? -EACCES : -EIO, "%s: cannot open: %s", safe,
-				  strerror(errno));
+		rc = rw_error_set(err, errno == EACCES ? -EACCES : -EIO, "%s: cannot open: %s",
+		                  safe, strerror(errno));
 	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		rc = rw_error_set(err, -EINVAL, "%s: not a regular file", safe);
 	while (rc == 0 && (n = read(fd, chunk, sizeof(chunk))) > 0) {
 		buf_append(&text, chunk, (size_t)n);
 		if (text.len > CONFIG_MAX_BYTES)
-			rc = rw_error_set(err, -EINVAL, "%s: larger than %d bytes", safe, CONFIG_MAX_BYTES);
+			rc = rw_error_set(err, -EINVAL, "%s: larger than %d bytes", safe,
+			                  CONFIG_MAX_BYTES);
 	}
 	if (rc == 0 && n < 0)
 		rc = rw_error_set(err, -EIO, "%s: cannot read: %s", safe, strerror(errno));
@@ -584,7 +591,7 @@ int config_load(struct config *cfg, const char *path, struct rw_error *err)
 {
 	const char *env = getenv("RBDWHO_CONFIG"), *xdg = config_xdg("XDG_CONFIG_HOME");
 	const char *home = config_home();
-	char *cand[4] = { 0 };
+	char *cand[4] = {0};
 	int rc = 1;
 
 	if (path)
@@ -606,9 +613,10 @@ int config_load(struct config *cfg, const char *path, struct rw_error *err)
 
 void config_free(struct config *cfg)
 {
-	char **strs[] = { &cfg->path, &cfg->ceph_conf, &cfg->ceph_id, &cfg->ceph_cluster,
-			  &cfg->ceph_keyring, &cfg->os_cloud, &cfg->uri_template, &cfg->local_uri,
-			  &cfg->audit_log, &cfg->theme };
+	char **strs[] = {&cfg->path,         &cfg->ceph_conf,    &cfg->ceph_id,
+	                 &cfg->ceph_cluster, &cfg->ceph_keyring, &cfg->os_cloud,
+	                 &cfg->uri_template, &cfg->local_uri,    &cfg->audit_log,
+	                 &cfg->theme};
 
 	if (!cfg)
 		return;
@@ -632,18 +640,22 @@ void config_free(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-/* Fills pattern's {1}…{4} and {ip} for the address ip (text is its canonical form). */
+/* Fills pattern's {1}…{4} and {ip} for the address ip (text is its canonical form).
+ * A host name cannot hold ':', so inside a longer IPv6 pattern {ip} is written
+ * with '-' ("n-fd00--7"); a pattern that is just "{ip}" keeps the address. */
 static char *config_expand_pattern(const char *pat, const struct config_net *ip, const char *text)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
+	bool dashes = ip->family == AF_INET6 && strcmp(pat, "{ip}") != 0;
 
 	buf_append(&out, "", 0);
 	for (const char *s = pat; *s; s++) {
 		if (strncmp(s, "{ip}", 4) == 0) {
-			buf_append(&out, text, strlen(text));
+			for (const char *t = text; *t; t++)
+				buf_append(&out, dashes && *t == ':' ? "-" : t, 1);
 			s += 3;
 		} else if (s[0] == '{' && s[1] >= '1' && s[1] <= '4' && s[2] == '}' &&
-			   ip->family == AF_INET) {
+		           ip->family == AF_INET) {
 			buf_printf(&out, "%u", ip->addr[s[1] - '1']);
 			s += 2;
 		} else {
@@ -670,8 +682,9 @@ char *config_map_host(const struct config *cfg, const char *ip)
 			if (!config_parse_net(cfg->hosts[i].match, true, &rule))
 				continue;
 			config_unmap_v4(&rule);
-			bool hit = pass == 0 ? rule.prefix < 0 && config_net_equal(&rule, &addr)
-					     : rule.prefix >= 0 && config_net_contains(&rule, &addr);
+			bool hit = pass == 0
+			               ? rule.prefix < 0 && config_net_equal(&rule, &addr)
+			               : rule.prefix >= 0 && config_net_contains(&rule, &addr);
 			if (hit)
 				return config_expand_pattern(cfg->hosts[i].pattern, &addr, text);
 		}
@@ -696,7 +709,7 @@ static bool config_host_ok(const char *host)
 
 static char *config_fill_host(const char *tmpl, const char *host)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
 	const char *s = tmpl, *hit;
 
 	buf_append(&out, "", 0);
@@ -712,7 +725,8 @@ static char *config_fill_host(const char *tmpl, const char *host)
 char *config_host_uri(const struct config *cfg, const char *host)
 {
 	unsigned char v6[16];
-	const char *tmpl = cfg && cfg->uri_template ? cfg->uri_template : "qemu+ssh://{host}/system";
+	const char *tmpl =
+	    cfg && cfg->uri_template ? cfg->uri_template : "qemu+ssh://{host}/system";
 	char *bracketed, *uri;
 
 	if (!host)
@@ -727,7 +741,7 @@ char *config_host_uri(const struct config *cfg, const char *host)
 		return config_fill_host(tmpl, host);
 	if (strlen(host) >= INET6_ADDRSTRLEN || inet_pton(AF_INET6, host, v6) != 1)
 		return NULL;
-	bracketed = xasprintf("[%s]", host);  /* an IPv6 literal in a URI */
+	bracketed = xasprintf("[%s]", host); /* an IPv6 literal in a URI */
 	uri = config_fill_host(tmpl, bracketed);
 	free(bracketed);
 	return uri;

@@ -172,7 +172,8 @@ static void apply_config(struct options *o, int timeout_ms)
 		co->keyring = o->cfg.ceph_keyring;
 	o->chain.cfg = &o->cfg;
 	o->chain.timeout_ms = timeout_ms > 0 ? timeout_ms : o->cfg.timeout_ms;
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
 		o->no_color = true;
 }
 

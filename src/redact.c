@@ -13,8 +13,8 @@
 #include "rbdwho/util.h"
 
 #define REDACT_NAME_MAX 64
-/* How far context checks look around a name. Past it they answer "secret":
- * hostile megabyte lines stay linear, and the error is on the safe side. */
+/* How far context checks look around a name. Past it they give the answer that
+ * hides more: hostile megabyte lines stay linear, and the error is a safe one. */
 #define REDACT_WINDOW 4096
 /* A cephx key is 28 bytes, 40 base64 characters "AQ…==". Shorter AQ…= runs are
  * still hidden down to this many characters before the padding. */
@@ -23,19 +23,24 @@
 /* Names whose value is a secret when they are the whole name, or its last word
  * after '_', '-' or '.': OS_PASSWORD, X-Auth-Token, client_secret, key. */
 static const char *const redact_words[] = {
-	"password", "passwd", "passphrase", "secret", "token", "key", "apikey",
-	"authorization",
+    "password", "passwd", "passphrase", "secret", "token", "key", "apikey", "authorization",
 };
 
 /* Names that may also be written "name:VALUE" without a blank (curl headers);
  * not "key" or "secret", which appear before ':' in rbd: specs and prose. */
 static const char *const redact_colon_words[] = {
-	"password", "passwd", "token", "authorization",
+    "password",
+    "passwd",
+    "token",
+    "authorization",
 };
 
 /* qemu properties that name a secret *object* ("sec0"), not a secret value. */
 static const char *const redact_refs[] = {
-	"key-secret", "password-secret", "passphrase-secret", "proxy-password-secret",
+    "key-secret",
+    "password-secret",
+    "passphrase-secret",
+    "proxy-password-secret",
 };
 
 static bool redact_is_name_char(char c)
@@ -56,7 +61,7 @@ static bool redact_is_space(char c)
 /* True when name (leading dashes skipped) is one of words, or ends in '_', '-'
  * or '.' plus one of them. */
 static bool redact_name_has_word(const char *name, size_t len, const char *const *words,
-				 size_t nwords)
+                                 size_t nwords)
 {
 	while (len > 0 && *name == '-') {
 		name++;
@@ -72,17 +77,22 @@ static bool redact_name_has_word(const char *name, size_t len, const char *const
 	return false;
 }
 
-/* True when name (len bytes, leading dashes allowed) holds a secret value. */
+/* True when name (len bytes, leading dashes allowed) holds a secret value. The
+ * references are recognised after a qemu dotted path too: "file.key-secret". */
 static bool redact_name_is_secret(const char *name, size_t len)
 {
-	size_t skip = strspn(name, "-");
+	size_t base = len;
 
+	while (base > 0 && name[base - 1] != '.')
+		base--;
+	while (base < len && name[base] == '-')
+		base++;
 	for (size_t i = 0; i < sizeof(redact_refs) / sizeof(redact_refs[0]); i++)
-		if (len - skip == strlen(redact_refs[i]) &&
-		    strncasecmp(name + skip, redact_refs[i], len - skip) == 0)
+		if (len - base == strlen(redact_refs[i]) &&
+		    strncasecmp(name + base, redact_refs[i], len - base) == 0)
 			return false;
 	return redact_name_has_word(name, len, redact_words,
-				    sizeof(redact_words) / sizeof(redact_words[0]));
+	                            sizeof(redact_words) / sizeof(redact_words[0]));
 }
 
 /* "data" is the key only inside a qemu secret object: `-object secret,…,data=…`
@@ -167,8 +177,8 @@ static size_t redact_quoted_len(const char *v, bool esc)
 static size_t redact_quoted_value(const char *v, bool esc, struct buf *out)
 {
 	size_t n = redact_quoted_len(v, esc), open = esc ? 2 : 1;
-	bool closed = n >= 2 * open && (esc ? (v[n - 2] == '\\' && v[n - 1] == v[1])
-					   : v[n - 1] == v[0]);
+	bool closed =
+	    n >= 2 * open && (esc ? (v[n - 2] == '\\' && v[n - 1] == v[1]) : v[n - 1] == v[0]);
 
 	redact_emit(out, v, open);
 	redact_emit_hidden(out);
@@ -352,7 +362,9 @@ static size_t redact_json_at(const char *text, size_t i, struct buf *out)
 static size_t redact_name_at(const char *text, size_t i, struct buf *out)
 {
 	size_t j = i, k;
-	char sep = i > 0 ? text[i - 1] : '\0';
+	char sep = '\0';
+	if (i > 0)
+		sep = text[i - 1];
 	bool secret;
 
 	if (!redact_is_name_char(text[i]) || (i > 0 && redact_is_name_char(text[i - 1])))
@@ -370,13 +382,13 @@ static size_t redact_name_at(const char *text, size_t i, struct buf *out)
 	}
 	for (k = j; text[k] == ' ' || text[k] == '\t'; k++)
 		;
-	if (k > j && text[k] == '=') {  /* INI and keyrings: "key = VALUE" */
+	if (k > j && text[k] == '=') { /* INI and keyrings: "key = VALUE" */
 		for (k++; text[k] == ' ' || text[k] == '\t'; k++)
 			;
 		redact_emit(out, text + i, k - i);
 		return k - i + redact_line_value(text + k, redact_in_dquote(text, i), out);
 	}
-	if (text[i] == '-' && k > j) {  /* "--os-password VALUE" */
+	if (text[i] == '-' && k > j) { /* "--os-password VALUE" */
 		redact_emit(out, text + i, k - i);
 		return k - i + redact_word_value(text + k, out);
 	}
@@ -384,12 +396,13 @@ static size_t redact_name_at(const char *text, size_t i, struct buf *out)
 		return 0;
 	for (k = j + 1; text[k] == ' ' || text[k] == '\t'; k++)
 		;
-	if (k > j + 1) {  /* "X-Auth-Token: VALUE", YAML */
+	if (k > j + 1) { /* "X-Auth-Token: VALUE", YAML */
 		redact_emit(out, text + i, k - i);
 		return k - i + redact_line_value(text + k, redact_in_dquote(text, i), out);
 	}
-	if (text[k] && redact_name_has_word(text + i, j - i, redact_colon_words,
-					    sizeof(redact_colon_words) / sizeof(redact_colon_words[0]))) {
+	if (text[k] &&
+	    redact_name_has_word(text + i, j - i, redact_colon_words,
+	                         sizeof(redact_colon_words) / sizeof(redact_colon_words[0]))) {
 		redact_emit(out, text + i, k - i);
 		return k - i + redact_word_value(text + k, out);
 	}
@@ -398,7 +411,7 @@ static size_t redact_name_at(const char *text, size_t i, struct buf *out)
 
 char *redact_text(const char *text)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
 	size_t i = 0;
 
 	if (!text)
@@ -440,7 +453,7 @@ static bool redact_arg_is_flag(const char *a, size_t *eq)
 
 char *redact_argv(const char *const *argv, size_t argc)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
 	bool hide_next = false;
 
 	buf_append(&out, "", 0);
@@ -514,10 +527,18 @@ static void sanitize_put_byte(struct buf *out, unsigned char c)
 	char esc[8];
 
 	switch (c) {
-	case 0x1b: buf_append(out, "\\e", 2); return;
-	case '\t': buf_append(out, "\\t", 2); return;
-	case '\n': buf_append(out, "\\n", 2); return;
-	case '\r': buf_append(out, "\\r", 2); return;
+	case 0x1b:
+		buf_append(out, "\\e", 2);
+		return;
+	case '\t':
+		buf_append(out, "\\t", 2);
+		return;
+	case '\n':
+		buf_append(out, "\\n", 2);
+		return;
+	case '\r':
+		buf_append(out, "\\r", 2);
+		return;
 	default:
 		snprintf(esc, sizeof(esc), "\\x%02x", c);
 		buf_append(out, esc, 4);
@@ -527,7 +548,7 @@ static void sanitize_put_byte(struct buf *out, unsigned char c)
 char *sanitize_terminal(const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	struct buf out = { 0 };
+	struct buf out = {0};
 
 	if (!text)
 		return NULL;
@@ -539,7 +560,7 @@ char *sanitize_terminal(const char *text)
 			sanitize_put_byte(&out, *s++);
 			continue;
 		}
-		if (cp >= 0x80 && cp <= 0x9f) {  /* C1 controls, e.g. U+009B is a CSI */
+		if (cp >= 0x80 && cp <= 0x9f) { /* C1 controls, e.g. U+009B is a CSI */
 			for (size_t i = 0; i < n; i++)
 				sanitize_put_byte(&out, s[i]);
 		} else if (sanitize_is_invisible(cp)) {

@@ -11,7 +11,8 @@
 #include "rbdwho/util.h"
 
 /* One [hosts] rule: an exact IP or a CIDR, mapped to a host-name pattern in
- * which {1}…{4} stand for the IPv4 octets of the watcher and {ip} for all of it. */
+ * which {1}…{4} stand for the IPv4 octets of the watcher and {ip} for all of it
+ * (with '-' for ':' when an IPv6 {ip} is only part of the pattern). */
 struct host_rule {
 	char *match;    /* as written: "10.0.0.5" or "10.20.0.0/16" */
 	char *pattern;  /* "compute-{4}" */

@@ -76,9 +76,13 @@ static time_t proc_read_btime_at(const char *path)
 
 	if (!f)
 		return 0;
+	/* strtoll, not sscanf: an out-of-range number in a (test) stat file is
+	 * clamped, where sscanf's overflow is undefined behaviour. */
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "btime %lld", &v) == 1)
+		if (strncmp(line, "btime ", 6) == 0) {
+			v = strtoll(line + 6, NULL, 10);
 			break;
+		}
 	fclose(f);
 	return v > 0 ? (time_t)v : 0;
 }
@@ -122,9 +126,13 @@ static char *proc_read_user(const char *status)
 	const char *p = status;
 
 	while (p && *p) {
-		unsigned long uid;
-		if (sscanf(p, "Uid: %lu", &uid) == 1)
-			return proc_user_name((uid_t)uid);
+		/* strtoul, not sscanf: no undefined behaviour on an overlong number. */
+		if (strncmp(p, "Uid:", 4) == 0) {
+			char *end;
+			unsigned long uid = strtoul(p + 4, &end, 10);
+			if (end != p + 4)
+				return proc_user_name((uid_t)uid);
+		}
 		p = strchr(p, '\n');
 		if (p)
 			p++;

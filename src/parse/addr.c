@@ -88,7 +88,7 @@ static bool addr_parse_ip(const char **p, struct watcher_addr *out)
 				return false;
 			*zone = '\0';
 		}
-		end++;  /* past ']' */
+		end++; /* past ']' */
 	}
 	if (inet_pton(out->family, text, bin) != 1)
 		return false;
@@ -127,7 +127,7 @@ static int addr_parse_entry(const char *text, size_t len, struct watcher_addr *o
 static int addr_parse_vector(const char *text, size_t len, struct watcher_addr *out)
 {
 	struct watcher_addr tmp;
-	const char *s = text + 1, *end = text + len - 1;  /* inside the brackets */
+	const char *s = text + 1, *end = text + len - 1; /* inside the brackets */
 	bool first = true;
 
 	if (s == end)

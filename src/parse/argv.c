@@ -155,6 +155,8 @@ static char *rbd_next_tok(char *s, char delim, char **rest)
 {
 	char *p;
 
+	/* cppcheck-suppress nullPointerRedundantCheck ; s is never NULL: callers test the
+	 * *rest of the previous cut, a different object that cppcheck conflates with s */
 	for (p = s; *p; p++) {
 		if (*p == '\\' && p[1] != '\0')
 			p++;

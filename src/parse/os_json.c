@@ -153,6 +153,7 @@ static long long parse_iso8601(const char *s)
 	long long off = 0;
 	if (*p == '+' || *p == '-') {
 		int hh = 0, mm = 0;
+		/* Two-digit fields cannot overflow an int. NOLINTNEXTLINE(cert-err34-c) */
 		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) < 1)
 			return 0;
 		off = (hh * 3600LL + mm * 60LL) * (*p == '-' ? -1 : 1);
@@ -251,7 +252,7 @@ static char *href_marker(const char *href)
 				*o++ = (char)strtol(hex, NULL, 16);
 				i += 2;
 			} else {
-				*o++ = v[i] == '+' ? ' ' : v[i];
+				*o++ = (char)(v[i] == '+' ? ' ' : v[i]);
 			}
 		}
 		*o = '\0';

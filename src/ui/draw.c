@@ -458,8 +458,10 @@ static void details_image(struct ui *ui, struct lines *l)
 static void details_watcher(struct ui *ui, struct lines *l)
 {
 	struct watcher_view *w = ui_selected_watcher(ui);
-	if (!w)
+	if (!w) {  /* no watcher (left): the image is what there is to show */
+		details_image(ui, l);
 		return;
+	}
 	add(l, "watcher", "%s  client.%llu  cookie %llu", w->address,
 	    (unsigned long long)w->client, (unsigned long long)w->cookie);
 	if (!w->resolved) {

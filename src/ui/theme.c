@@ -159,10 +159,13 @@ static int parse_line(struct theme *t, char *line, const char *origin, int linen
 	char *fgw = strtok_r(rest, " \t", &save);
 	char *bgw = strtok_r(NULL, " \t", &save);
 	char *attrw = strtok_r(NULL, "", &save);
-	int fg = fgw ? parse_color(fgw) : -2, bg = bgw ? parse_color(bgw) : -2;
-	if (fg == -2 || bg == -2)
+	if (!bgw)
 		return rw_error_set(err, -EINVAL, "%s:%d: '%s' needs a foreground and a background colour",
 				    origin, lineno, name);
+	int fg = parse_color(fgw), bg = parse_color(bgw);
+	if (fg == -2 || bg == -2)
+		return rw_error_set(err, -EINVAL, "%s:%d: unknown colour '%s'", origin, lineno,
+				    fg == -2 ? fgw : bgw);
 	unsigned attrs = 0;
 	if (attrw && parse_attrs(attrw, &attrs) < 0)
 		return rw_error_set(err, -EINVAL, "%s:%d: unknown attribute in '%s'", origin, lineno,

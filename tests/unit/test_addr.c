@@ -21,65 +21,65 @@ struct good_case {
 };
 
 static const struct good_case good[] = {
-	/* `rbd status` on the sandbox, and a production watcher */
-	{ "127.0.0.1:0/1121431068", "127.0.0.1", AF_INET, 0, 1121431068u, "" },
-	{ "10.10.104.191:0/47647874", "10.10.104.191", AF_INET, 0, 47647874u, "" },
-	{ "v2:10.0.0.1:0/123", "10.0.0.1", AF_INET, 0, 123, "v2" },
-	{ "v1:10.0.0.1:6801/7", "10.0.0.1", AF_INET, 6801, 7, "v1" },
-	{ "any:10.0.0.2:0/9", "10.0.0.2", AF_INET, 0, 9, "" },
-	{ "[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]", "10.0.0.1", AF_INET, 3300, 0, "v2" },
-	{ "[v1:10.0.0.3:6789/5,v2:10.0.0.3:3300/5]", "10.0.0.3", AF_INET, 6789, 5, "v1" },
-	{ "[v2:10.0.0.4:3300/1]", "10.0.0.4", AF_INET, 3300, 1, "v2" },
-	{ "0.0.0.0:0/0", "0.0.0.0", AF_INET, 0, 0, "" },
-	{ "255.255.255.255:65535/4294967295", "255.255.255.255", AF_INET, 65535, 4294967295u, "" },
-	{ "[::1]:0/123", "::1", AF_INET6, 0, 123, "" },
-	{ "v2:[fe80::1]:0/5", "fe80::1", AF_INET6, 0, 5, "v2" },
-	{ "[FE80:0:0:0:0:0:0:1]:6800/77", "fe80::1", AF_INET6, 6800, 77, "" },
-	{ "[fe80::1%eth0]:0/3", "fe80::1", AF_INET6, 0, 3, "" },
-	{ "[v2:[2001:db8::5]:3300/0,v1:[2001:db8::5]:6789/0]", "2001:db8::5", AF_INET6, 3300, 0, "v2" },
-	{ "[::ffff:10.0.0.9]:0/1", "::ffff:10.0.0.9", AF_INET6, 0, 1, "" },
-	{ "10.0.0.1:00080/0007", "10.0.0.1", AF_INET, 80, 7, "" },
+    /* `rbd status` on the sandbox, and a production watcher */
+    {"127.0.0.1:0/1121431068", "127.0.0.1", AF_INET, 0, 1121431068u, ""},
+    {"10.10.104.191:0/47647874", "10.10.104.191", AF_INET, 0, 47647874u, ""},
+    {"v2:10.0.0.1:0/123", "10.0.0.1", AF_INET, 0, 123, "v2"},
+    {"v1:10.0.0.1:6801/7", "10.0.0.1", AF_INET, 6801, 7, "v1"},
+    {"any:10.0.0.2:0/9", "10.0.0.2", AF_INET, 0, 9, ""},
+    {"[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]", "10.0.0.1", AF_INET, 3300, 0, "v2"},
+    {"[v1:10.0.0.3:6789/5,v2:10.0.0.3:3300/5]", "10.0.0.3", AF_INET, 6789, 5, "v1"},
+    {"[v2:10.0.0.4:3300/1]", "10.0.0.4", AF_INET, 3300, 1, "v2"},
+    {"0.0.0.0:0/0", "0.0.0.0", AF_INET, 0, 0, ""},
+    {"255.255.255.255:65535/4294967295", "255.255.255.255", AF_INET, 65535, 4294967295u, ""},
+    {"[::1]:0/123", "::1", AF_INET6, 0, 123, ""},
+    {"v2:[fe80::1]:0/5", "fe80::1", AF_INET6, 0, 5, "v2"},
+    {"[FE80:0:0:0:0:0:0:1]:6800/77", "fe80::1", AF_INET6, 6800, 77, ""},
+    {"[fe80::1%eth0]:0/3", "fe80::1", AF_INET6, 0, 3, ""},
+    {"[v2:[2001:db8::5]:3300/0,v1:[2001:db8::5]:6789/0]", "2001:db8::5", AF_INET6, 3300, 0, "v2"},
+    {"[::ffff:10.0.0.9]:0/1", "::ffff:10.0.0.9", AF_INET6, 0, 1, ""},
+    {"10.0.0.1:00080/0007", "10.0.0.1", AF_INET, 80, 7, ""},
 };
 
 static const char *const bad[] = {
-	"",                                  /* empty */
-	"10.0.0.1:0",                        /* no '/' */
-	"10.0.0.1",                          /* no port, no nonce */
-	"10.0.0.1:0/",                       /* empty nonce */
-	"10.0.0.1:0/abc",                    /* non-numeric nonce */
-	"10.0.0.1:0/-1",                     /* signed nonce */
-	"10.0.0.1:0/4294967296",             /* nonce > 2^32-1 */
-	"10.0.0.1:0/12345678901234567890",   /* nonce digits overflow */
-	"10.0.0.1:65536/1",                  /* port > 65535 */
-	"10.0.0.1:123456/1",                 /* port digits */
-	"10.0.0.1:/1",                       /* empty port */
-	"10.0.0.1:+1/1",                     /* signed port */
-	"256.0.0.1:0/1",                     /* bad octet */
-	"10.0.0:0/1",                        /* three octets */
-	"010.0.0.1:0/1",                     /* leading zero octet */
-	"host.example:0/1",                  /* not numeric */
-	":0/1",                              /* no IP */
-	"::1:0/1",                           /* IPv6 without brackets */
-	"[::1:0/1",                          /* unclosed bracket */
-	"[::1]0/1",                          /* no ':' after ']' */
-	"[10.0.0.1]:0/1",                    /* IPv4 in brackets */
-	"[zz::1]:0/1",                       /* bad IPv6 */
-	"[]",                                /* empty vector */
-	"[v2:10.0.0.1:3300/0,]",             /* trailing comma */
-	"[,v2:10.0.0.1:3300/0]",             /* leading comma */
-	"[v2:10.0.0.1:3300/0,garbage]",      /* bad second entry */
-	"[[v2:10.0.0.1:3300/0]]",            /* nested vector */
-	"v3:10.0.0.1:0/1",                   /* unknown protocol */
-	"V2:10.0.0.1:0/1",                   /* protocol is lower case */
-	"v2:v1:10.0.0.1:0/1",                /* two prefixes */
-	" 10.0.0.1:0/1",                     /* leading space */
-	"10.0.0.1:0/1 ",                     /* trailing space */
-	"10.0.0.1:0/1 client.4135",          /* the rest of an `rbd status` line */
-	"10.0.0.1:0/1\n",                    /* newline */
-	"10.0.0.1:0/1\x1b[31m",              /* terminal escape */
-	"[fe80::1%]:0/1",                    /* empty zone */
-	"[fe80::1%eth0/x]:0/1",              /* zone with '/' */
-	"-",                                 /* how Ceph prints "no address" */
+    "",                                /* empty */
+    "10.0.0.1:0",                      /* no '/' */
+    "10.0.0.1",                        /* no port, no nonce */
+    "10.0.0.1:0/",                     /* empty nonce */
+    "10.0.0.1:0/abc",                  /* non-numeric nonce */
+    "10.0.0.1:0/-1",                   /* signed nonce */
+    "10.0.0.1:0/4294967296",           /* nonce > 2^32-1 */
+    "10.0.0.1:0/12345678901234567890", /* nonce digits overflow */
+    "10.0.0.1:65536/1",                /* port > 65535 */
+    "10.0.0.1:123456/1",               /* port digits */
+    "10.0.0.1:/1",                     /* empty port */
+    "10.0.0.1:+1/1",                   /* signed port */
+    "256.0.0.1:0/1",                   /* bad octet */
+    "10.0.0:0/1",                      /* three octets */
+    "010.0.0.1:0/1",                   /* leading zero octet */
+    "host.example:0/1",                /* not numeric */
+    ":0/1",                            /* no IP */
+    "::1:0/1",                         /* IPv6 without brackets */
+    "[::1:0/1",                        /* unclosed bracket */
+    "[::1]0/1",                        /* no ':' after ']' */
+    "[10.0.0.1]:0/1",                  /* IPv4 in brackets */
+    "[zz::1]:0/1",                     /* bad IPv6 */
+    "[]",                              /* empty vector */
+    "[v2:10.0.0.1:3300/0,]",           /* trailing comma */
+    "[,v2:10.0.0.1:3300/0]",           /* leading comma */
+    "[v2:10.0.0.1:3300/0,garbage]",    /* bad second entry */
+    "[[v2:10.0.0.1:3300/0]]",          /* nested vector */
+    "v3:10.0.0.1:0/1",                 /* unknown protocol */
+    "V2:10.0.0.1:0/1",                 /* protocol is lower case */
+    "v2:v1:10.0.0.1:0/1",              /* two prefixes */
+    " 10.0.0.1:0/1",                   /* leading space */
+    "10.0.0.1:0/1 ",                   /* trailing space */
+    "10.0.0.1:0/1 client.4135",        /* the rest of an `rbd status` line */
+    "10.0.0.1:0/1\n",                  /* newline */
+    "10.0.0.1:0/1\x1b[31m",            /* terminal escape */
+    "[fe80::1%]:0/1",                  /* empty zone */
+    "[fe80::1%eth0/x]:0/1",            /* zone with '/' */
+    "-",                               /* how Ceph prints "no address" */
 };
 
 static void test_good_forms(void **state)
@@ -102,7 +102,7 @@ static void test_good_forms(void **state)
 static void test_bad_forms(void **state)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct watcher_addr a = { .ip = "untouched", .port = 42 };
+		struct watcher_addr a = {.ip = "untouched", .port = 42};
 		int rc = parse_watcher_addr(bad[i], &a);
 		if (rc != -EINVAL)
 			print_message("accepted bad input #%zu\n", i);
@@ -152,10 +152,10 @@ static void test_truncations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_forms),
-		cmocka_unit_test(test_bad_forms),
-		cmocka_unit_test(test_null_and_overlong),
-		cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_good_forms),
+	    cmocka_unit_test(test_bad_forms),
+	    cmocka_unit_test(test_null_and_overlong),
+	    cmocka_unit_test(test_truncations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,7 +104,7 @@ static void test_defaults(void **state)
 	config_init(&cfg);
 	assert_string_equal(cfg.audit_log, "/var/state/rbdwho/audit.log");
 	config_free(&cfg);
-	setenv("XDG_STATE_HOME", "relative/ignored", 1);  /* the XDG spec: ignore it */
+	setenv("XDG_STATE_HOME", "relative/ignored", 1); /* the XDG spec: ignore it */
 	config_init(&cfg);
 	assert_true(str_ends_with(cfg.audit_log, "/.local/state/rbdwho/audit.log"));
 	config_free(&cfg);
@@ -118,36 +118,35 @@ static void test_every_key(void **state)
 {
 	struct config cfg;
 	struct rw_error err;
-	const char *text =
-		"# rbdwho config\n"
-		"; another comment style\n"
-		"\n"
-		"[general]\n"
-		"timeout = 2500\n"
-		"reverse_dns = no\n"
-		"audit_log = ~/audit/rbdwho.log\n"
-		"syslog = off\n"
-		"[ceph]\n"
-		"conf = /etc/ceph/prod.conf\n"
-		"id = cinder\n"
-		"cluster = prod\n"
-		"keyring = ~/keyrings/cinder.keyring\n"
-		"[openstack]\n"
-		"cloud = prod-admin\n"
-		"insecure = true\n"
-		"[libvirt]\n"
-		"uri_template = qemu+ssh://root@{host}/system?keyfile=/k\n"
-		"local_uri = qemu+unix:///system\n"
-		"[ui]\n"
-		"theme = solarized\n"
-		"refresh = 30\n"
-		"[hosts]\n"
-		"10.0.0.5 = special\n"
-		"[uris]\n"
-		"compute-* = qemu+tls://{host}/system\n"
-		"[keys]\n"
-		"quit = q C-c\n"
-		"destroy = D\n";
+	const char *text = "# rbdwho config\n"
+	                   "; another comment style\n"
+	                   "\n"
+	                   "[general]\n"
+	                   "timeout = 2500\n"
+	                   "reverse_dns = no\n"
+	                   "audit_log = ~/audit/rbdwho.log\n"
+	                   "syslog = off\n"
+	                   "[ceph]\n"
+	                   "conf = /etc/ceph/prod.conf\n"
+	                   "id = cinder\n"
+	                   "cluster = prod\n"
+	                   "keyring = ~/keyrings/cinder.keyring\n"
+	                   "[openstack]\n"
+	                   "cloud = prod-admin\n"
+	                   "insecure = true\n"
+	                   "[libvirt]\n"
+	                   "uri_template = qemu+ssh://root@{host}/system?keyfile=/k\n"
+	                   "local_uri = qemu+unix:///system\n"
+	                   "[ui]\n"
+	                   "theme = solarized\n"
+	                   "refresh = 30\n"
+	                   "[hosts]\n"
+	                   "10.0.0.5 = special\n"
+	                   "[uris]\n"
+	                   "compute-* = qemu+tls://{host}/system\n"
+	                   "[keys]\n"
+	                   "quit = q C-c\n"
+	                   "destroy = D\n";
 	char *audit = xasprintf("%s/audit/rbdwho.log", tmpdir);
 	char *keyring = xasprintf("%s/keyrings/cinder.keyring", tmpdir);
 
@@ -184,15 +183,15 @@ static void test_every_key(void **state)
 
 static void test_bools_and_ints(void **state)
 {
-	static const char *const yes[] = { "yes", "true", "1", "on", "YES", "True", "On" };
-	static const char *const no[] = { "no", "false", "0", "off", "NO", "False", "OFF" };
+	static const char *const yes[] = {"yes", "true", "1", "on", "YES", "True", "On"};
+	static const char *const no[] = {"no", "false", "0", "off", "NO", "False", "OFF"};
 	struct config cfg;
 	struct rw_error err;
 	char text[128];
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		snprintf(text, sizeof(text), "[openstack]\ninsecure = %s\n[general]\nsyslog=%s\n",
-			 yes[i], no[i]);
+		         yes[i], no[i]);
 		assert_int_equal(parse(&cfg, text, &err), 0);
 		assert_true(cfg.os_insecure);
 		assert_false(cfg.syslog);
@@ -202,7 +201,8 @@ static void test_bools_and_ints(void **state)
 	assert_int_equal(cfg.timeout_ms, 1);
 	assert_int_equal(cfg.refresh_s, 0);
 	config_free(&cfg);
-	assert_int_equal(parse(&cfg, "[general]\ntimeout=86400000\n[ui]\nrefresh=86400\n", &err), 0);
+	assert_int_equal(parse(&cfg, "[general]\ntimeout=86400000\n[ui]\nrefresh=86400\n", &err),
+	                 0);
 	assert_int_equal(cfg.timeout_ms, 86400000);
 	assert_int_equal(cfg.refresh_s, 86400);
 	config_free(&cfg);
@@ -212,25 +212,24 @@ static void test_syntax(void **state)
 {
 	struct config cfg;
 	struct rw_error err;
-	const char *text =
-		"\xef\xbb\xbf[ general ]\r\n"
-		"  timeout   =   700   # milliseconds\r\n"
-		"\tAudit_Log = \"/var/log/a b#c;d.log\" ; quoted keeps # and ;\n"
-		"[Ceph]\n"
-		"id = \"quo\\\"te\\\\d\"\n"
-		"conf = /etc/ceph/a#b.conf\n"
-		"cluster =\n"
-		"[ui]\n"
-		"theme = dark;no-comment-without-space\n"
-		"[general]\n"
-		"timeout = 800\n";
+	const char *text = "\xef\xbb\xbf[ general ]\r\n"
+	                   "  timeout   =   700   # milliseconds\r\n"
+	                   "\tAudit_Log = \"/var/log/a b#c;d.log\" ; quoted keeps # and ;\n"
+	                   "[Ceph]\n"
+	                   "id = \"quo\\\"te\\\\d\"\n"
+	                   "conf = /etc/ceph/a#b.conf\n"
+	                   "cluster =\n"
+	                   "[ui]\n"
+	                   "theme = dark;no-comment-without-space\n"
+	                   "[general]\n"
+	                   "timeout = 800\n";
 
 	assert_int_equal(parse(&cfg, text, &err), 0);
-	assert_int_equal(cfg.timeout_ms, 800);  /* later values win */
+	assert_int_equal(cfg.timeout_ms, 800); /* later values win */
 	assert_string_equal(cfg.audit_log, "/var/log/a b#c;d.log");
 	assert_string_equal(cfg.ceph_id, "quo\"te\\d");
 	assert_string_equal(cfg.ceph_conf, "/etc/ceph/a#b.conf");
-	assert_null(cfg.ceph_cluster);  /* empty means "the backend's default" */
+	assert_null(cfg.ceph_cluster); /* empty means "the backend's default" */
 	assert_string_equal(cfg.theme, "dark;no-comment-without-space");
 	config_free(&cfg);
 
@@ -247,33 +246,37 @@ static void test_errors(void **state)
 	expect_error("[general]\ntimeout = 5\n[bogus]\n", "test.conf:3: unknown section [bogus]");
 	expect_error("[general]\nspeed = 5\n", "test.conf:2: unknown key 'speed' in [general]");
 	expect_error("[ceph]\nkey = AQBzbH1k2L4qGRAAh8wqJ1NQ8mA8Y5k0s3b9Yw==\n",
-		     "test.conf:2: unknown key 'key' in [ceph]");
+	             "test.conf:2: unknown key 'key' in [ceph]");
 	expect_error("timeout = 5\n", "test.conf:1: 'timeout' outside a [section]");
 	expect_error("[general]\nreverse_dns = maybe\n",
-		     "test.conf:2: reverse_dns: expected yes/no, true/false, on/off or 1/0");
+	             "test.conf:2: reverse_dns: expected yes/no, true/false, on/off or 1/0");
 	expect_error("[general]\nsyslog =\n",
-		     "test.conf:2: syslog: expected yes/no, true/false, on/off or 1/0");
+	             "test.conf:2: syslog: expected yes/no, true/false, on/off or 1/0");
 	expect_error("[openstack]\ninsecure = 2\n",
-		     "test.conf:2: insecure: expected yes/no, true/false, on/off or 1/0");
-	static const char *const bad_timeout[] = { "0", "-1", "abc", "10s", "1.5", "", "+5",
-						   "86400001", "99999999999999999999" };
+	             "test.conf:2: insecure: expected yes/no, true/false, on/off or 1/0");
+	static const char *const bad_timeout[] = {
+	    "0", "-1", "abc", "10s", "1.5", "", "+5", "86400001", "99999999999999999999"};
 	for (size_t i = 0; i < sizeof(bad_timeout) / sizeof(bad_timeout[0]); i++) {
 		char *t = xasprintf("[general]\n\ntimeout = %s\n", bad_timeout[i]);
 		expect_error(t, "test.conf:3: timeout: expected milliseconds, 1..86400000");
 		free(t);
 	}
-	expect_error("[ui]\nrefresh = -1\n", "test.conf:2: refresh: expected seconds, 0 (off)..86400");
-	expect_error("[ui]\nrefresh = 86401\n", "test.conf:2: refresh: expected seconds, 0 (off)..86400");
+	expect_error("[ui]\nrefresh = -1\n",
+	             "test.conf:2: refresh: expected seconds, 0 (off)..86400");
+	expect_error("[ui]\nrefresh = 86401\n",
+	             "test.conf:2: refresh: expected seconds, 0 (off)..86400");
 	expect_error("[ui]\ntheme =\n", "test.conf:2: theme: empty value");
 	expect_error("[libvirt]\nlocal_uri = \"\"\n", "test.conf:2: local_uri: empty value");
 	expect_error("[libvirt]\nuri_template = qemu+ssh://compute/system\n",
-		     "test.conf:2: uri_template: must contain {host}");
+	             "test.conf:2: uri_template: must contain {host}");
 	expect_error("[general]\naudit_log = logs/audit.log\n",
-		     "test.conf:2: audit_log: must be an absolute path (or start with ~/)");
-	expect_error("[general]\naudit_log = ~root/audit.log\n",
-		     "test.conf:2: audit_log: ~user paths are not supported, use ~/ or an absolute path");
+	             "test.conf:2: audit_log: must be an absolute path (or start with ~/)");
+	expect_error(
+	    "[general]\naudit_log = ~root/audit.log\n",
+	    "test.conf:2: audit_log: ~user paths are not supported, use ~/ or an absolute path");
 	expect_error("[general]\naudit_log =\n", "test.conf:2: audit_log: empty path");
-	expect_error("[general]\njust words\n", "test.conf:2: expected 'key = value' or '[section]'");
+	expect_error("[general]\njust words\n",
+	             "test.conf:2: expected 'key = value' or '[section]'");
 	expect_error("[general]\n= 5\n", "test.conf:2: missing key before '='");
 	expect_error("[general\n", "test.conf:1: malformed section header (expected [name])");
 	expect_error("[general] x\n", "test.conf:1: malformed section header (expected [name])");
@@ -282,40 +285,42 @@ static void test_errors(void **state)
 	expect_error("[uris]\nh1 =\n", "test.conf:2: h1: empty URI");
 	expect_error("[keys]\nquit =\n", "test.conf:2: quit: empty key list");
 	/* names from the file are made terminal-safe in the message */
-	expect_error("[general]\nx\x1b[2J = 1\n", "test.conf:2: unknown key 'x\\e[2J' in [general]");
+	expect_error("[general]\nx\x1b[2J = 1\n",
+	             "test.conf:2: unknown key 'x\\e[2J' in [general]");
 }
 
 static void test_host_rule_errors(void **state)
 {
 	static const char *const bad_net[] = {
-		"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/abc", "10.0.0.0/-1", "10.0.0.0/8/8",
-		"1.2.3/8", "256.1.1.1", "fe80::/129", "fe80::/0064", "host.example", "10.0.0.1 /8",
-		"*",
+	    "10.0.0.0/33", "10.0.0.0/",  "10.0.0.0/abc", "10.0.0.0/-1",  "10.0.0.0/8/8", "1.2.3/8",
+	    "256.1.1.1",   "fe80::/129", "fe80::/0064",  "host.example", "10.0.0.1 /8",  "*",
 	};
 	for (size_t i = 0; i < sizeof(bad_net) / sizeof(bad_net[0]); i++) {
 		char *t = xasprintf("[hosts]\n%s = h\n", bad_net[i]);
-		char *m = xasprintf("test.conf:2: '%s' is not an IP address or CIDR network", bad_net[i]);
+		char *m =
+		    xasprintf("test.conf:2: '%s' is not an IP address or CIDR network", bad_net[i]);
 		expect_error(t, m);
 		free(t);
 		free(m);
 	}
 	expect_error("[hosts]\n10.0.0.1 =\n", "test.conf:2: empty host-name pattern");
 	expect_error("[hosts]\n10.0.0.1 = node-{5}\n",
-		     "test.conf:2: unknown placeholder in 'node-{5}' (use {1}..{4} or {ip})");
+	             "test.conf:2: unknown placeholder in 'node-{5}' (use {1}..{4} or {ip})");
 	expect_error("[hosts]\n10.0.0.1 = node-{x\n",
-		     "test.conf:2: unknown placeholder in 'node-{x' (use {1}..{4} or {ip})");
+	             "test.conf:2: unknown placeholder in 'node-{x' (use {1}..{4} or {ip})");
 	expect_error("[hosts]\nfe80::/64 = node-{4}\n", "test.conf:2: {4} needs an IPv4 rule");
 	expect_error("[hosts]\n10.0.0.1 = a/b\n", "test.conf:2: 'a/b' is not a host-name pattern");
 	expect_error("[hosts]\n10.0.0.1 = a b\n", "test.conf:2: 'a b' is not a host-name pattern");
 	expect_error("[hosts]\n10.0.0.1 = -oProxyCommand\n",
-		     "test.conf:2: host-name pattern must not start with '-'");
+	             "test.conf:2: host-name pattern must not start with '-'");
 }
 
 static void expect_map(const struct config *cfg, const char *ip, const char *want)
 {
 	char *got = config_map_host(cfg, ip);
 	if (want == NULL ? got != NULL : (got == NULL || strcmp(got, want) != 0))
-		print_message("%s -> %s, want %s\n", ip, got ? got : "(null)", want ? want : "(null)");
+		print_message("%s -> %s, want %s\n", ip, got ? got : "(null)",
+		              want ? want : "(null)");
 	if (want)
 		assert_string_equal(got, want);
 	else
@@ -328,17 +333,17 @@ static void test_host_map(void **state)
 	struct config cfg;
 	struct rw_error err;
 	const char *text =
-		"[hosts]\n"
-		"10.20.0.0/16 = wide-{3}-{4}\n"        /* first CIDR in the file wins ... */
-		"10.20.30.0/24 = narrow-{4}\n"         /* ... even over a longer prefix */
-		"192.168.1.0/24 = rack1-{4}\n"
-		"172.16.5.9/32 = single\n"
-		"2001:db8:1:2::/64 = v6-{ip}\n"
-		"fd00::7 = v6-exact\n"
-		"10.20.30.40 = exact-{1}.{2}.{3}.{4}\n" /* exact wins wherever it stands */
-		"192.168.1.7 = first\n"
-		"192.168.1.7 = replaced\n"             /* later value for the same key wins */
-		"0.0.0.0/0 = any-{ip}\n";
+	    "[hosts]\n"
+	    "10.20.0.0/16 = wide-{3}-{4}\n" /* first CIDR in the file wins ... */
+	    "10.20.30.0/24 = narrow-{4}\n"  /* ... even over a longer prefix */
+	    "192.168.1.0/24 = rack1-{4}\n"
+	    "172.16.5.9/32 = single\n"
+	    "2001:db8:1:2::/64 = v6-{ip}\n"
+	    "fd00::7 = v6-exact\n"
+	    "10.20.30.40 = exact-{1}.{2}.{3}.{4}\n" /* exact wins wherever it stands */
+	    "192.168.1.7 = first\n"
+	    "192.168.1.7 = replaced\n" /* later value for the same key wins */
+	    "0.0.0.0/0 = any-{ip}\n";
 
 	assert_int_equal(parse(&cfg, text, &err), 0);
 	assert_int_equal(cfg.nhosts, 9);
@@ -359,8 +364,8 @@ static void test_host_map(void **state)
 	expect_map(&cfg, "0.0.0.0", "any-0.0.0.0");
 	expect_map(&cfg, "255.255.255.255", "any-255.255.255.255");
 	/* IPv6 /64 edges, exact IPv6 in any spelling */
-	expect_map(&cfg, "2001:db8:1:2::", "v6-2001:db8:1:2::");
-	expect_map(&cfg, "2001:db8:1:2:ffff:ffff:ffff:ffff", "v6-2001:db8:1:2:ffff:ffff:ffff:ffff");
+	expect_map(&cfg, "2001:db8:1:2::", "v6-2001-db8-1-2--");
+	expect_map(&cfg, "2001:db8:1:2:ffff:ffff:ffff:ffff", "v6-2001-db8-1-2-ffff-ffff-ffff-ffff");
 	expect_map(&cfg, "2001:db8:1:3::", NULL);
 	expect_map(&cfg, "2001:db8:1:1:ffff:ffff:ffff:ffff", NULL);
 	expect_map(&cfg, "FD00:0:0:0:0:0:0:7", "v6-exact");
@@ -383,7 +388,8 @@ static void test_host_map(void **state)
 	config_free(&cfg);
 
 	/* prefixes that do not end on an octet: /20 and /63, both edges */
-	assert_int_equal(parse(&cfg, "[hosts]\n10.30.16.0/20 = n20\n2001:db8:0:2::/63 = n63\n", &err), 0);
+	assert_int_equal(
+	    parse(&cfg, "[hosts]\n10.30.16.0/20 = n20\n2001:db8:0:2::/63 = n63\n", &err), 0);
 	expect_map(&cfg, "10.30.16.0", "n20");
 	expect_map(&cfg, "10.30.31.255", "n20");
 	expect_map(&cfg, "10.30.15.255", NULL);
@@ -394,10 +400,17 @@ static void test_host_map(void **state)
 	config_free(&cfg);
 
 	/* a /0 that is not first in the file still loses to the earlier narrower CIDR */
-	assert_int_equal(parse(&cfg, "[hosts]\n10.1.0.0/16=a\n0.0.0.0/0=b\n::/0=c-{ip}\n", &err), 0);
+	assert_int_equal(parse(&cfg, "[hosts]\n10.1.0.0/16=a\n0.0.0.0/0=b\n::/0=c-{ip}\n", &err),
+	                 0);
 	expect_map(&cfg, "10.1.2.3", "a");
 	expect_map(&cfg, "10.2.2.3", "b");
-	expect_map(&cfg, "::1", "c-::1");
+	expect_map(&cfg, "::1", "c---1");
+	config_free(&cfg);
+
+	/* "{ip}" alone keeps an IPv6 address as it is: the URI then brackets it */
+	assert_int_equal(parse(&cfg, "[hosts]\nfd00::/8 = {ip}\n10.0.0.0/8 = {ip}\n", &err), 0);
+	expect_map(&cfg, "fd00::7", "fd00::7");
+	expect_map(&cfg, "10.1.2.3", "10.1.2.3");
 	config_free(&cfg);
 }
 
@@ -435,15 +448,16 @@ static void test_host_uri(void **state)
 	expect_uri(&cfg, NULL, NULL);
 	config_free(&cfg);
 
-	assert_int_equal(parse(&cfg,
-			       "[libvirt]\nuri_template = qemu+ssh://root@{host}:2222/system?h={host}\n"
-			       "[uris]\n"
-			       "compute-7 = qemu+tls://compute-7.mgmt/system\n"
-			       "compute-* = qemu+ssh://admin@{host}.ceph/system\n"
-			       "compute-7 = qemu+tls://replaced/system\n"
-			       "gpu-[0-9] = qemu:///system\n",
-			       &err),
-			 0);
+	assert_int_equal(
+	    parse(&cfg,
+	          "[libvirt]\nuri_template = qemu+ssh://root@{host}:2222/system?h={host}\n"
+	          "[uris]\n"
+	          "compute-7 = qemu+tls://compute-7.mgmt/system\n"
+	          "compute-* = qemu+ssh://admin@{host}.ceph/system\n"
+	          "compute-7 = qemu+tls://replaced/system\n"
+	          "gpu-[0-9] = qemu:///system\n",
+	          &err),
+	    0);
 	assert_int_equal(cfg.nuris, 3);
 	expect_uri(&cfg, "compute-7", "qemu+tls://replaced/system");
 	expect_uri(&cfg, "COMPUTE-8", "qemu+ssh://admin@COMPUTE-8.ceph/system");
@@ -479,7 +493,7 @@ static void test_load_explicit(void **state)
 	assert_string_equal(err.msg, msg);
 	free(msg);
 
-	assert_int_equal(config_load(&cfg, tmpdir, &err), -EINVAL);  /* a directory */
+	assert_int_equal(config_load(&cfg, tmpdir, &err), -EINVAL); /* a directory */
 	config_free(&cfg);
 	free(missing);
 	free(good);
@@ -567,17 +581,17 @@ static void test_load_search(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bools_and_ints, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syntax, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_rule_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_map, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_uri, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_explicit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_not_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bools_and_ints, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_rule_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_map, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_uri, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_explicit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_not_text, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_search, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
