@@ -414,6 +414,9 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 	map_host(ch, w);
 	if (w->libvirt_uri)
 		add_domain_holders(ch, iv, w);
+	else if (w->host)
+		w->holders_error = xasprintf("host name '%s' cannot be put in a libvirt URI safely; "
+					     "map it in the config's [uris]", w->host);
 	if (w->host_source == HOST_LOCAL)
 		add_process_holders(ch, iv, w);
 	for (size_t i = 0; i < w->nholders; i++)

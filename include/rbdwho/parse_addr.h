@@ -17,8 +17,10 @@ struct watcher_addr {
 	char proto[3];     /* "v1", "v2" or "" when the text gave none */
 };
 
-/* Returns 0, or -EINVAL when text is not an address. For a vector, the first
- * entry is taken (every entry of one client shares its IP). */
+/* Returns 0, or -EINVAL when text is not an address (out is then untouched).
+ * For a vector, every entry must parse and the first is taken (every entry of
+ * one client shares its IP). ip is canonical (inet_ntop); an IPv6 "%zone" is
+ * checked and dropped; "any:" gives proto "". No surrounding blanks allowed. */
 int parse_watcher_addr(const char *text, struct watcher_addr *out);
 
 #endif

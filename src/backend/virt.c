@@ -326,8 +326,11 @@ static int virt_run(enum virt_op op, const char *uri, const char *uuid, int time
 		free(what);
 		return -ETIMEDOUT;
 	}
-	if (rc)
-		return virt_errorf(err, rc, "cannot start a libvirt call", uri, NULL);
+	if (rc) {
+		/* rc itself, not virt_errorf's result: the analyzer loses that they are equal. */
+		virt_errorf(err, rc, "cannot start a libvirt call", uri, NULL);
+		return rc;
+	}
 	struct virt_result *r = out;
 	if (r->rc) {
 		rc = r->rc;

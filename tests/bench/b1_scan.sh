@@ -5,7 +5,7 @@
 # `rbd status` loop and a one-process sequential open+list, same run.
 . "$(dirname "$0")/lib.sh"
 bench_up "p1k p10k"
-"$BT" mkimages p1k img 1000 2>/dev/null && "$BT" mkimages p10k img 10000 2>/dev/null || exit 1
+"$BT" mkimages p1k img 1000 && "$BT" mkimages p10k img 10000 || { echo "bench: mkimages failed"; exit 1; }
 hold_some p1k img 3
 hold_some p10k img 3
 

@@ -390,7 +390,7 @@ static void test_large_hostile_input(void **state)
 		in[len] = '\0';
 		int64_t t0 = clock_ms();
 		char *out = redact_text(in);
-		assert_true(clock_ms() - t0 < 5000);
+		assert_true(clock_ms() - t0 < 20000); /* valgrind-safe; quadratic takes minutes */
 		assert_null(strstr(out, "S3cr3t"));
 		free(out);
 	}
