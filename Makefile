@@ -121,6 +121,22 @@ bench: deps
 lint:
 	@tests/lint.sh
 
+# Every parser under libFuzzer (clang, ASan+UBSan), FUZZ_SECONDS each (default 60);
+# a crash fails and its input becomes a regression input (tests/fuzz/run.sh).
+fuzz:
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) tests/fuzz/run.sh
+
+# The unit and integration tests again with the ASan+UBSan build (build/san), leaks
+# included; tests/lsan.supp lists the libraries' own exit-time leaks, with reasons.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+.PHONY: check-sanitize
+check-sanitize: deps
+	$(MAKE) SANITIZE=1 build/san/rbdwho
+	$(SAN_ENV) $(MAKE) SANITIZE=1 unit
+	@$(SAN_ENV) RBDWHO=$(CURDIR)/build/san/rbdwho BUILD=build/san tests/integration/run.sh
+
 install: rbdwho
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
 	install -m 0755 rbdwho $(DESTDIR)$(BINDIR)/rbdwho

@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config
  ceph-mon ceph-osd ceph-common
  qemu-system-x86 qemu-block-extra qemu-utils
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
- python3 tmux iproute2 man-db"
+ python3 tmux iproute2 man-db
+ clang libclang-rt-14-dev clang-tidy cppcheck"
 
 missing=""
 for p in $PKGS; do
