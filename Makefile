@@ -75,6 +75,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 
 -include $(DEPS)
 
+# The themes directory is compiled in: rebuild what uses it when PREFIX changes.
+DATADIR_STAMP := $(BUILD)/.datadir$(subst /,_,$(DATADIR))
+$(DATADIR_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(BUILD)/.datadir*
+	@touch $@
+$(BUILD)/src/ui/theme.o: $(DATADIR_STAMP)
+
 # Installs the Debian packages the build, the tests and the demo need (as root),
 # or prints the command to run.
 deps:
