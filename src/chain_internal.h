@@ -16,7 +16,7 @@ struct domain_cache {
 };
 
 struct nova_cache_entry {
-	char *uuid;
+	char *uuid;                 /* NULL: an empty slot */
 	struct nova_answer answer;  /* only FOUND and GONE are kept */
 };
 
@@ -39,6 +39,9 @@ struct chain {
 	bool procs_loaded;
 	struct proc_list procs;
 	char *procs_error;
+	/* Open-addressing hash table on the UUID (linear probing, power-of-two
+	 * capacity, at most half full): a scan fills it from a server list of
+	 * tens of thousands, so inserts and lookups must not be linear. */
 	struct nova_cache_entry *nova;
 	size_t nnova, cap_nova;
 	/* Initialised on first use by chain_resolve.c (chain.c predates it);
@@ -49,6 +52,11 @@ struct chain {
 
 /* Called with ch->lock held. */
 void nova_cache_clear(struct chain *ch);
+/* The cache alone (no I/O; each takes ch->lock itself): get copies the cached
+ * answer into out (the caller clears it) and is false on a miss; put keeps
+ * only NOVA_FOUND and NOVA_GONE answers and replaces an older one. */
+bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out);
+void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a);
 
 /* The plain-language findings of a resolved image (chain_find and the scan). */
 void chain_add_notes(struct chain *ch, struct image_view *iv);

@@ -2,6 +2,7 @@
  * on that host, Nova's word on each holder, and the verdict. What cannot be
  * known becomes UNKNOWN with the reason; only Nova's positive 404 (or a DELETED
  * status) makes an ORPHAN. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,9 @@ static void nova_answer_clear(struct nova_answer *a)
 
 void nova_cache_clear(struct chain *ch)
 {
-	for (size_t i = 0; i < ch->nnova; i++) {
+	for (size_t i = 0; i < ch->cap_nova; i++) {
+		if (!ch->nova[i].uuid)
+			continue;
 		free(ch->nova[i].uuid);
 		nova_answer_clear(&ch->nova[i].answer);
 	}
@@ -49,13 +52,46 @@ void nova_cache_clear(struct chain *ch)
 	ch->nnova = ch->cap_nova = 0;
 }
 
-static bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out)
+/* FNV-1a: UUIDs are already well spread; this only has to be cheap. */
+static size_t nova_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot holding uuid, or the empty slot where it belongs; cap_nova > 0. */
+static struct nova_cache_entry *nova_slot(struct nova_cache_entry *t, size_t cap,
+					  const char *uuid)
+{
+	size_t i = nova_hash(uuid) & (cap - 1);
+	while (t[i].uuid && strcmp(t[i].uuid, uuid) != 0)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* Doubles the table (ch->lock held); entries move, nothing is copied. */
+static void nova_cache_grow(struct chain *ch)
+{
+	size_t cap = ch->cap_nova ? ch->cap_nova * 2 : 64;
+	struct nova_cache_entry *t = xcalloc(cap, sizeof *t);
+	for (size_t i = 0; i < ch->cap_nova; i++)
+		if (ch->nova[i].uuid)
+			*nova_slot(t, cap, ch->nova[i].uuid) = ch->nova[i];
+	free(ch->nova);
+	ch->nova = t;
+	ch->cap_nova = cap;
+}
+
+bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out)
 {
 	bool hit = false;
 	pthread_mutex_lock(&ch->lock);
-	for (size_t i = 0; i < ch->nnova && !hit; i++) {
-		if (strcmp(ch->nova[i].uuid, uuid) == 0) {
-			nova_answer_copy(out, &ch->nova[i].answer);
+	if (ch->cap_nova) {
+		struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
+		if (e->uuid) {
+			nova_answer_copy(out, &e->answer);
 			hit = true;
 		}
 	}
@@ -63,19 +99,22 @@ static bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answe
 	return hit;
 }
 
-static void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a)
+void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a)
 {
+	/* an error or a missing answer is never cached: the next look asks again */
+	if (a->state != NOVA_FOUND && a->state != NOVA_GONE)
+		return;
 	pthread_mutex_lock(&ch->lock);
-	size_t i = 0;
-	while (i < ch->nnova && strcmp(ch->nova[i].uuid, uuid) != 0)
-		i++;
-	if (i < ch->nnova) {
-		nova_answer_clear(&ch->nova[i].answer);
+	if ((ch->nnova + 1) * 2 > ch->cap_nova)
+		nova_cache_grow(ch);
+	struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
+	if (e->uuid) {
+		nova_answer_clear(&e->answer);
 	} else {
-		xgrow(&ch->nova, &ch->cap_nova, ch->nnova, sizeof *ch->nova);
-		ch->nova[ch->nnova++].uuid = xstrdup(uuid);
+		e->uuid = xstrdup(uuid);
+		ch->nnova++;
 	}
-	nova_answer_copy(&ch->nova[i].answer, a);
+	nova_answer_copy(&e->answer, a);
 	pthread_mutex_unlock(&ch->lock);
 }
 

@@ -352,6 +352,14 @@ int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_re
 		free(what);
 		return rc;
 	}
+	/* librbd lists a deleted pool as empty (no rbd_directory object) while our
+	 * osdmap may still have it: for an empty answer only, fetch the latest map
+	 * and look the pool up again. */
+	if (max == 0 && rados_wait_for_latest_osdmap(c->cluster) == 0 &&
+	    rados_pool_lookup(c->cluster, pool) == -ENOENT) {
+		free(specs);
+		return rw_error_set(err, -ENOENT, "pool '%s' does not exist (deleted?)", pool);
+	}
 	*out = xcalloc(max ? max : 1, sizeof(**out));
 	for (size_t i = 0; i < max; i++) {
 		(*out)[i].name = xstrdup(specs[i].name);

@@ -15,6 +15,7 @@
 
 #include "rbdwho/os.h"
 #include "rbdwho/parse_os.h"
+#include "rbdwho/redact.h"
 #include "rbdwho/util.h"
 
 #ifndef RBDWHO_VERSION
@@ -105,12 +106,16 @@ static char *clean_server_text(const char *s)
 	return out;
 }
 
-/* The server's own words for an error body, or "" (never NULL). */
+/* The server's own words for an error body, or "" (never NULL). A server may
+ * echo a request ({"password": …}, X-Auth-Token: …): redacted whole, before it is
+ * cut to length, since a secret cut in half no longer matches anything. */
 static char *server_message(const struct http_resp *r)
 {
 	char *raw = parse_os_error_message(r->body.p, r->body.len);
-	char *msg = clean_server_text(raw);
+	char *safe = redact_text(raw);
+	char *msg = clean_server_text(safe);
 	free(raw);
+	free(safe);
 	return msg ? msg : xstrdup("");
 }
 

@@ -92,6 +92,16 @@ static size_t next_char(struct ui *ui, const char *s, wchar_t *wc, int *cw)
 {
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
+	if (ui->ascii && (unsigned char)*s >= 0x80) {
+		/* A UTF-8 name under a non-UTF-8 locale: one '?' per character, not
+		 * one per byte (or a Latin-1 mojibake of each byte). */
+		size_t n = 1;
+		while (n < 4 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n++;
+		*wc = L'?';
+		*cw = 1;
+		return n;
+	}
 	size_t n = mbrtowc(wc, s, strnlen(s, MB_LEN_MAX), &st);
 	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 		*wc = L'?';
@@ -365,6 +375,13 @@ static void draw_pane(struct ui *ui, int i)
 		}
 		const char *msg = "";
 		int el = EL_DIM;
+		if (y == 0 && p->nvis == 0 && p->state == PANE_ERROR) {
+			/* alone in the pane: wrap it, a clipped error says nothing */
+			int room = inner_h > 4 ? 4 : inner_h;
+			y += draw_wrapped(ui, r.y + 1, r.x + 1, r.w - 2, room, p->error,
+					  draw_attr(ui, EL_ERROR)) - 1;
+			continue;
+		}
 		if (y == 0 && p->nvis == 0 && p->state == PANE_LOADING)
 			msg = "loading…";
 		else if (y == (p->nvis ? inner_h - 1 : 0) && p->state == PANE_ERROR)
@@ -431,6 +448,8 @@ static void details_image(struct ui *ui, struct lines *l)
 		return;
 	if (!iv || strcmp(iv->image, key) != 0) {
 		add(l, "image", "%s/%s", ui->cur_pool, key);
+		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)
+			add(l, "error", "%s", ui->panes[UP_WATCHERS].error);
 		return;
 	}
 	char sz[16];
@@ -611,9 +630,11 @@ void draw_screen(struct ui *ui)
 	erase();
 	ui->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
 	if (ui->too_small) {
-		char *t = xasprintf("terminal too small: %dx%d, rbdwho needs at least %dx%d", COLS,
-				    LINES, MIN_COLS, MIN_LINES);
-		draw_text(ui, 0, 0, COLS, t, draw_attr(ui, EL_ERROR));
+		/* wrapped: on a 20x5 terminal one clipped line would not say why */
+		char *t = xasprintf("terminal too small: %dx%d, rbdwho needs at least %dx%d; "
+				    "q quits", COLS, LINES, MIN_COLS, MIN_LINES);
+		if (COLS > 0 && LINES > 0)
+			draw_wrapped(ui, 0, 0, COLS, LINES, t, draw_attr(ui, EL_ERROR));
 		free(t);
 		refresh();
 		return;

@@ -1,15 +1,18 @@
 /* ui.c — the browser's loop: poll the terminal and the workers' wake fd, turn
  * keys into requests, merge results into the panes, decide what to load next
  * (lazily, for the current selection only), redraw. Never blocks. */
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 #include "rbdwho/ui.h"
 #include "ui_internal.h"
@@ -650,6 +653,78 @@ void ui_handle_key(struct ui *ui, int key)
 		ui_handle_request(ui, r);
 }
 
+/* ---- signals ----
+ * SIGTERM, SIGINT and SIGHUP end the browser through the loop, never inside
+ * the handler: endwin() must run on the UI thread to give the terminal back
+ * (echo, icanon, the normal screen), and workers may hold locks. The handler
+ * only records the signal and writes a byte to a pipe the loop polls; SIGWINCH
+ * does the same after ncurses' own handler ran, so a resize that lands between
+ * reading keys and poll() still wakes the loop at once. */
+
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t sig_caught;
+static struct sigaction sig_winch_prev;
+
+static void sig_wake(void)
+{
+	int saved = errno;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], "", 1) < 0) {
+		/* full: the loop is awake anyway */
+	}
+	errno = saved;
+}
+
+static void sig_quit_handler(int sig)
+{
+	if (!sig_caught)
+		sig_caught = sig;
+	sig_wake();
+}
+
+static void sig_winch_handler(int sig)
+{
+	if (sig_winch_prev.sa_handler != SIG_DFL && sig_winch_prev.sa_handler != SIG_IGN
+	    && sig_winch_prev.sa_handler)
+		sig_winch_prev.sa_handler(sig);
+	sig_wake();
+}
+
+/* Before newterm(): ncurses only installs its own SIGINT/SIGTERM handlers (which
+ * _exit from inside the handler) when it finds the default action. */
+static int signals_install(void)
+{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sig_quit_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return 0;
+}
+
+/* After newterm(): wrap whatever SIGWINCH handler ncurses set up. */
+static void signals_wrap_winch(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sig_winch_handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, &sig_winch_prev);
+}
+
+static void signals_drain(struct ui *ui)
+{
+	char b[64];
+	while (read(sig_pipe[0], b, sizeof b) > 0)
+		;
+	if (sig_caught)
+		ui->quit = true;
+}
+
 /* ---- the loop ---- */
 
 static void read_keys(struct ui *ui)
@@ -698,11 +773,15 @@ static void auto_refresh(struct ui *ui)
 
 static void ui_loop(struct ui *ui)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ui->headless ? -1 : STDIN_FILENO, POLLIN, 0},
 		{jobs_wake_fd(ui->js), POLLIN, 0},
+		{sig_pipe[0], POLLIN, 0},
 	};
 	while (!ui->quit) {
+		signals_drain(ui);
+		if (ui->quit)
+			break;
 		drain_results(ui);
 		if (!ui->headless)
 			read_keys(ui);
@@ -716,8 +795,11 @@ static void ui_loop(struct ui *ui)
 		if (ui->quit)
 			break;
 		draw_screen(ui);
-		int n = poll(pfd, 2, poll_timeout(ui));
+		int n = poll(pfd, 3, poll_timeout(ui));
 		if (n < 0 && errno != EINTR)
+			break;
+		/* the terminal hung up (or stdin closed): nobody can press q */
+		if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;
 		ui->spinner++;
 	}
@@ -729,6 +811,32 @@ static bool locale_is_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);
 	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+/* Before any drawing: a pipe, an unknown TERM or a terminal that cannot move
+ * its cursor (dumb, a printing terminal) would get a screenful of escape
+ * codes. initscr() would print its own message and exit(); we say why in
+ * one line and leave with a status instead. */
+static int terminal_check(struct rw_error *err)
+{
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
+		return rw_error_set(err, -ENOTTY, "the browser needs a terminal; "
+				    "use find/scan/procs for scripts");
+	const char *term = getenv("TERM");
+	if (!term || !*term)
+		return rw_error_set(err, -EINVAL, "TERM is not set; the browser needs a "
+				    "full-screen terminal (e.g. TERM=xterm-256color)");
+	int code = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &code) != OK)
+		return rw_error_set(err, -EINVAL, "unknown terminal type '%.60s' (TERM); "
+				    "set TERM to your terminal, e.g. xterm-256color", term);
+	const char *cup = tigetstr("cup");
+	bool full = cup && cup != (char *)-1 && tigetflag("hc") <= 0;
+	del_curterm(cur_term);
+	if (!full)
+		return rw_error_set(err, -EINVAL, "TERM=%.40s cannot move the cursor; the browser "
+				    "needs a full-screen terminal (e.g. TERM=xterm-256color)", term);
+	return 0;
 }
 
 static int screen_open(struct ui *ui)
@@ -744,10 +852,13 @@ static int screen_open(struct ui *ui)
 		if (!s)
 			return -1;
 		set_term(s);
-		const char *cols = getenv("COLUMNS"), *lines = getenv("LINES");
-		resizeterm(lines ? atoi(lines) : 40, cols ? atoi(cols) : 120);
-	} else if (!initscr()) {
-		return -1;
+		const char *ncols = getenv("COLUMNS"), *nlines = getenv("LINES");
+		resizeterm(nlines ? atoi(nlines) : 40, ncols ? atoi(ncols) : 120);
+	} else {
+		SCREEN *s = newterm(NULL, stdout, stdin);
+		if (!s)
+			return -1;
+		set_term(s);
 	}
 	cbreak();
 	noecho();
@@ -764,6 +875,18 @@ static int screen_open(struct ui *ui)
 			  , NULL);
 	draw_init_colors(ui);
 	return 0;
+}
+
+/* A terminal without an alternate screen (vt100) would keep the last frame
+ * under the shell's prompt: clear it first. */
+static void screen_close(void)
+{
+	const char *rmcup = tigetstr("rmcup");
+	if (!rmcup || rmcup == (char *)-1) {
+		erase();
+		refresh();
+	}
+	endwin();
 }
 
 static int ui_setup(struct ui *ui, const struct options *o, struct rw_error *err)
@@ -815,30 +938,42 @@ static void ui_teardown(struct ui *ui)
 		fclose(ui->script);
 }
 
+/* Exit status: 0 after q; 128+N after signal N (SIGTERM 143, SIGINT 130,
+ * SIGHUP 129), like a shell reports a process the signal killed. */
 int ui_run(const struct options *o)
 {
 	static struct ui ui;  /* static: abandoned workers may still read its counters */
 	struct rw_error err = {0};
+	if (!o->ui_script && terminal_check(&err) < 0) {
+		fprintf(stderr, "rbdwho: %s\n", err.msg);
+		return err.code == -ENOTTY ? RW_EXIT_USAGE : RW_EXIT_FAIL;
+	}
 	if (ui_setup(&ui, o, &err) < 0) {
 		fprintf(stderr, "rbdwho: %s\n", err.msg);
 		return RW_EXIT_USAGE;
 	}
-	if (screen_open(&ui) < 0) {
+	if (signals_install() < 0 || screen_open(&ui) < 0) {
 		fprintf(stderr, "rbdwho: cannot open the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return RW_EXIT_FAIL;
 	}
+	signals_wrap_winch();
 	connect_start(&ui);
 	ui_loop(&ui);
-	endwin();
+	screen_close();
+	fflush(stdout);
+	int rc = sig_caught ? 128 + sig_caught : RW_EXIT_OK;
+	if (sig_caught == SIGHUP || sig_caught == SIGINT || sig_caught == SIGTERM)
+		fprintf(stderr, "rbdwho: stopped by %s\n", sig_caught == SIGHUP ? "SIGHUP"
+			: sig_caught == SIGINT ? "SIGINT" : "SIGTERM");
 	/* jobs_shutdown cancels every running job, a scan included */
 	/* Quitting must not wait on a hung backend: give the workers a moment,
 	 * then leave without touching anything they may still be using. */
 	if (jobs_shutdown(ui.js, UI_QUIT_WAIT_MS) < 0) {
 		fflush(stdout);
 		fflush(stderr);
-		_exit(RW_EXIT_OK);
+		_exit(rc);
 	}
 	ui_teardown(&ui);
-	return RW_EXIT_OK;
+	return rc;
 }

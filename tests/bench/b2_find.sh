@@ -6,14 +6,14 @@
 . "$(dirname "$0")/lib.sh"
 bench_up "volumes vms images"
 prefix=volume-0b1e5c00-0000-4000-8000
-"$BT" mkimages volumes "$prefix" 10000 12 2>/dev/null || exit 1
+mkimages volumes "$prefix" 10000 12
 held=$prefix-000000000042 free=$prefix-000000009999
 "$top/tests/sandbox/hold" "$SANDBOX_DIR" "volumes/$held" --name instance-b2 \
-	--uuid 0b1e5c00-0000-4000-8000-00000000b2b2 >/dev/null 2>&1 || exit 1
+	--uuid 0b1e5c00-0000-4000-8000-00000000b2b2 >/dev/null 2>&1 || die "hold volumes/$held failed"
 osd_asok=$(ls "$SANDBOX_DIR"/run/ceph-osd.0.*.asok)
 osd_ops() { ceph --admin-daemon "$osd_asok" perf dump 2>/dev/null |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["osd"]["op"])'; }
-ops_of() { local a b; a=$(osd_ops); "$@" >/dev/null 2>&1; b=$(osd_ops); echo $((b - a)); }
+ops_of() { local a b; a=$(osd_ops); "$@" >/dev/null 2>&1 || die "'$*' failed"; b=$(osd_ops); echo $((b - a)); }
 
 echo "Bench 2 — find one volume among 10,000 images (median of 5 runs; OSD ops of one run)"
 printf '  %-46s %8s %8s\n' "command" "wall ms" "OSD ops"

@@ -36,6 +36,11 @@ static int mkimages(const char *pool, const char *prefix, int n, int width)
 		snprintf(name, sizeof name, "%s-%0*d", prefix, width, i);
 		/* layering, exclusive-lock, object-map, fast-diff, deep-flatten: rbd's defaults */
 		int rc = rbd_create2(io, name, 1ULL << 30, 61, &order);
+		/* librbd draws image ids from 32 random bits: past ~50,000 images
+		 * two collide now and then, and cls_rbd refuses the second id with
+		 * EBADF; a new attempt draws a new id. */
+		for (int retry = 0; rc == -EBADF && retry < 5; retry++)
+			rc = rbd_create2(io, name, 1ULL << 30, 61, &order);
 		if (rc < 0 && rc != -EEXIST) {
 			fprintf(stderr, "rbd_create2 %s: %s\n", name, strerror(-rc));
 			return 1;

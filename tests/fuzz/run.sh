@@ -8,6 +8,7 @@
 # Usage: tests/fuzz/run.sh [NAME…]   (NAME: addr argv domxml os_json clouds config theme redact)
 #        FUZZ_SECONDS=10 tests/fuzz/run.sh      a short bounded run, e.g. for `make check`
 #        FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh    build and replay the regressions only
+# shellcheck disable=SC2089,SC2090 # -DX=\"…\" quotes are meant literally: they make C strings
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -38,6 +39,7 @@ PKG_LIBS=$(pkg-config --libs libxml-2.0 json-c yaml-0.1)
 # -fno-sanitize-recover: a UBSan finding must stop the run like an ASan one.
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -Iinclude $PKG_CFLAGS"
+
 CFLAGS="$CFLAGS -DRBDWHO_VERSION=\"fuzz\" -DRBDWHO_DATADIR=\"/nonexistent\""
 
 # Recompiles a source when it (or any header) is newer than its object.

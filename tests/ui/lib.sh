@@ -13,8 +13,14 @@ ui_tmux() {
 	tmux -L "$UI_SOCK" "$@"
 }
 
+# What the terminal looks like to rbdwho: `env` arguments (UI_ENV="LANG=C
+# LC_ALL=C TERM=vt100", or "-u TERM …") and the size (UI_COLS, UI_LINES).
+UI_ENV_DEFAULT="LANG=C.UTF-8 TERM=xterm-256color"
+
 # ui_start [rbdwho options…]: a 120x40 terminal running the browser, with the
-# sandbox's Ceph/OpenStack/rbdwho variables passed explicitly.
+# sandbox's Ceph/OpenStack/rbdwho variables passed explicitly. After rbdwho
+# exits the pane shows "RBDWHO-EXITED rc=N" and "RBDWHO-TTY: icanon echo" (the
+# terminal modes the shell got back: "-icanon -echo" means rbdwho left them raw).
 ui_start() {
 	UI_SESSION="rbdwho-ui-$$-$RANDOM"
 	# through a private file, not argv: OS_PASSWORD must not show in ps
@@ -23,9 +29,18 @@ ui_start() {
 	for v in $(compgen -e | grep -E '^(CEPH_|OS_|RBDWHO_|NO_COLOR$)'); do
 		printf 'export %s=%q\n' "$v" "${!v}" >>"$envf"
 	done
-	local cmd=". $envf; rm -f $envf; env LANG=C.UTF-8 TERM=xterm-256color $(printf '%q' "$UI_BIN")"
+	local cmd=". $envf; rm -f $envf; env ${UI_ENV:-$UI_ENV_DEFAULT} $(printf '%q' "$UI_BIN")"
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
-	ui_tmux new-session -d -s "$UI_SESSION" -x 120 -y 40 "$cmd; echo RBDWHO-EXITED rc=\$?; sleep 30"
+	local tty="stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '"
+	ui_tmux new-session -d -s "$UI_SESSION" -x "${UI_COLS:-120}" -y "${UI_LINES:-40}" \
+		"$cmd; echo RBDWHO-EXITED rc=\$?; echo RBDWHO-TTY: \$($tty); sleep 30"
+}
+
+# ui_pid: the running rbdwho's pid (a child of the pane's shell), or nothing.
+ui_pid() {
+	local sh
+	sh=$(ui_tmux display-message -p -t "$UI_SESSION" '#{pane_pid}' 2>/dev/null) || return 1
+	pgrep -P "$sh" -x rbdwho
 }
 
 ui_stop() {

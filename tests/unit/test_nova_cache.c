@@ -1,0 +1,119 @@
+/* test_nova_cache.c — the chain's Nova answer cache (chain_resolve.c): hits,
+ * misses, replacement, what is never cached, clearing, and a server list of
+ * 200,000 filled and read back (a linear cache took minutes at that size). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../src/chain_internal.h"
+
+static struct chain *cache_new(void)
+{
+	struct chain *ch = calloc(1, sizeof *ch);
+	pthread_mutex_init(&ch->lock, NULL);
+	return ch;
+}
+
+static void cache_free(struct chain *ch)
+{
+	nova_cache_clear(ch);
+	pthread_mutex_destroy(&ch->lock);
+	free(ch);
+}
+
+static void answer_clear(struct nova_answer *a)
+{
+	nova_server_clear(&a->server);
+	free(a->error);
+	memset(a, 0, sizeof *a);
+}
+
+static void uuid_of(size_t i, char *out, size_t n)
+{
+	snprintf(out, n, "%08zx-0000-4000-8000-%012zx", i * 2654435761u % 0xffffffffu, i);
+}
+
+static void test_hit_miss_replace(void **state)
+{
+	struct chain *ch = cache_new();
+	struct nova_answer a = {.state = NOVA_FOUND, .server = {.id = "u1", .name = "vm1",
+								 .status = "ACTIVE"}};
+	struct nova_answer out = {0};
+	assert_false(nova_cache_get(ch, "u1", &out));
+	nova_cache_put(ch, "u1", &a);
+	assert_true(nova_cache_get(ch, "u1", &out));
+	assert_int_equal(out.state, NOVA_FOUND);
+	assert_string_equal(out.server.name, "vm1");
+	answer_clear(&out);
+	assert_false(nova_cache_get(ch, "U1", &out));  /* exact match, as before */
+
+	struct nova_answer gone = {.state = NOVA_GONE};
+	nova_cache_put(ch, "u1", &gone);  /* a later answer replaces the older one */
+	assert_true(nova_cache_get(ch, "u1", &out));
+	assert_int_equal(out.state, NOVA_GONE);
+	assert_null(out.server.name);
+	answer_clear(&out);
+	assert_int_equal(ch->nnova, 1);
+	cache_free(ch);
+}
+
+static void test_errors_are_not_cached(void **state)
+{
+	struct chain *ch = cache_new();
+	struct nova_answer err = {.state = NOVA_ERROR, .error = "timed out"};
+	struct nova_answer none = {.state = NOVA_NOT_ASKED, .error = "no OpenStack"};
+	struct nova_answer out = {0};
+	nova_cache_put(ch, "u2", &err);
+	nova_cache_put(ch, "u3", &none);
+	assert_false(nova_cache_get(ch, "u2", &out));
+	assert_false(nova_cache_get(ch, "u3", &out));
+	assert_int_equal(ch->nnova, 0);
+	cache_free(ch);
+}
+
+static void test_large_list_and_clear(void **state)
+{
+	enum { N = 200000 };
+	struct chain *ch = cache_new();
+	char id[64], name[32];
+	for (size_t i = 0; i < N; i++) {
+		uuid_of(i, id, sizeof id);
+		snprintf(name, sizeof name, "vm%zu", i);
+		struct nova_answer a = {.state = NOVA_FOUND, .server = {.id = id, .name = name}};
+		nova_cache_put(ch, id, &a);
+	}
+	assert_int_equal(ch->nnova, N);
+	assert_true(ch->cap_nova >= 2 * (size_t)N);  /* kept at most half full */
+	for (size_t i = 0; i < N; i += 7) {
+		struct nova_answer out = {0};
+		uuid_of(i, id, sizeof id);
+		snprintf(name, sizeof name, "vm%zu", i);
+		assert_true(nova_cache_get(ch, id, &out));
+		assert_string_equal(out.server.name, name);
+		answer_clear(&out);
+	}
+	struct nova_answer out = {0};
+	uuid_of(N, id, sizeof id);
+	assert_false(nova_cache_get(ch, id, &out));
+	pthread_mutex_lock(&ch->lock);
+	nova_cache_clear(ch);
+	pthread_mutex_unlock(&ch->lock);
+	uuid_of(0, id, sizeof id);
+	assert_false(nova_cache_get(ch, id, &out));
+	assert_int_equal(ch->nnova, 0);
+	cache_free(ch);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hit_miss_replace),
+		cmocka_unit_test(test_errors_are_not_cached),
+		cmocka_unit_test(test_large_list_and_clear),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
