@@ -236,7 +236,7 @@ static void dialog_line(struct ui *ui, struct rect r, int *y, const char *label,
 	if (room <= 0)
 		return;
 	int a = draw_attr(ui, EL_DIALOG);
-	draw_text(ui, *y, r.x + 2, 10, label, a | A_BOLD);
+	draw_text(ui, *y, r.x + 2, 10, label, a | (int)A_BOLD);
 	*y += draw_wrapped(ui, *y, r.x + 12, r.w - 14, room < 2 ? room : 2, value ? value : "",
 			   el >= 0 ? draw_attr(ui, el) : a);
 }
@@ -389,7 +389,8 @@ void scan_merge(struct ui *ui, struct job *j)
 	struct scan_state *s = &ui->scan;
 	struct work *w = work_of(j);
 	if (j->kind == JOB_SCAN_FOUND) {
-		xgrow(&s->ivs, &s->cap, s->nivs, sizeof *s->ivs);
+		/* ivs holds pointers: the element is a pointer. */
+		xgrow(&s->ivs, &s->cap, s->nivs, sizeof *s->ivs);  // NOLINT(bugprone-sizeof-expression)
 		s->ivs[s->nivs++] = w->iv;
 		w->iv = NULL;
 		scan_rows(ui);

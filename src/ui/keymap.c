@@ -65,9 +65,9 @@ int keymap_parse_key(const char *name)
 		return tolower((unsigned char)name[2]) - 'a' + 1;
 	if ((name[0] == 'F' || name[0] == 'f') && len >= 2 && len <= 3 &&
 	    isdigit((unsigned char)name[1])) {
-		int n = atoi(name + 1);
+		long n = strtol(name + 1, NULL, 10);  /* digits only, checked above */
 		if (n >= 1 && n <= 12)
-			return KEY_F(n);
+			return KEY_F((int)n);
 	}
 	for (size_t i = 0; i < sizeof named_keys / sizeof named_keys[0]; i++)
 		if (strcasecmp(named_keys[i].name, name) == 0)

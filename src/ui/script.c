@@ -88,9 +88,11 @@ static bool script_command(struct ui *ui, char *cmd)
 	} else if (str_starts_with(cmd, ":type ")) {
 		script_type(ui, cmd + 6);
 	} else if (str_starts_with(cmd, ":resize ")) {
-		int c = 0, l = 0;
-		if (sscanf(cmd + 8, "%dx%d", &c, &l) == 2 && c > 0 && l > 0)
-			resizeterm(l, c);
+		char *x = NULL, *end = NULL;
+		long c = strtol(cmd + 8, &x, 10);
+		long l = x && *x == 'x' ? strtol(x + 1, &end, 10) : 0;
+		if (end && end != x + 1 && c > 0 && l > 0 && c <= 10000 && l <= 10000)
+			resizeterm((int)l, (int)c);
 	} else if (strcmp(cmd, ":quit") == 0) {
 		ui->quit = true;
 	} else {

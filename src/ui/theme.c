@@ -67,7 +67,7 @@ const char theme_mono_text[] =
 	"match        = default default reverse\n";
 
 static const char *const element_names[EL_COUNT] = {
-#define EL_NAME(e, name, help) [EL_##e] = name,
+#define EL_NAME(e, name, help) [EL_##e] = (name),
 	EL_INFO(EL_NAME)
 #undef EL_NAME
 };

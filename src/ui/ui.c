@@ -363,7 +363,6 @@ static void merge_probe(struct ui *ui, struct job *j)
 		ir->size = w->sizes[i];
 		ir->nwatchers = w->nwatchers[i];
 		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
-		r->aux = r->aux;  /* drawn from data, see draw.c */
 	}
 }
 
@@ -730,8 +729,7 @@ static void signals_drain(struct ui *ui)
 static void read_keys(struct ui *ui)
 {
 	wint_t wc;
-	int rc;
-	while ((rc = wget_wch(stdscr, &wc)) != ERR) {
+	while (wget_wch(stdscr, &wc) != ERR) {
 		ui_handle_key(ui, (int)wc);
 		if (ui->quit)
 			return;
@@ -839,21 +837,30 @@ static int terminal_check(struct rw_error *err)
 	return 0;
 }
 
+/* A terminal dimension from the environment (LINES, COLUMNS), or def. */
+static int env_size(const char *name, int def)
+{
+	const char *v = getenv(name);
+	char *end = NULL;
+	long n = v ? strtol(v, &end, 10) : 0;
+	return v && end != v && *end == '\0' && n > 0 && n <= 10000 ? (int)n : def;
+}
+
 static int screen_open(struct ui *ui)
 {
 	if (ui->headless) {
 		/* Script mode draws into a terminal nobody sees, and dumps it. */
-		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		/* One stream serves as both ends: the keys come from the script. */
+		FILE *null = fopen("/dev/null", "w+");
 		const char *term = getenv("TERM");
-		SCREEN *s = out && in ? newterm(term && *term && strcmp(term, "dumb") ? term
-						: "xterm-256color", out, in) : NULL;
+		bool usable = term && *term && strcmp(term, "dumb") != 0;
+		SCREEN *s = null ? newterm(usable ? term : "xterm-256color", null, null) : NULL;
 		if (!s)
-			s = out && in ? newterm("xterm-256color", out, in) : NULL;
+			s = null ? newterm("xterm-256color", null, null) : NULL;
 		if (!s)
 			return -1;
 		set_term(s);
-		const char *ncols = getenv("COLUMNS"), *nlines = getenv("LINES");
-		resizeterm(nlines ? atoi(nlines) : 40, ncols ? atoi(ncols) : 120);
+		resizeterm(env_size("LINES", 40), env_size("COLUMNS", 120));
 	} else {
 		SCREEN *s = newterm(NULL, stdout, stdin);
 		if (!s)
