@@ -10,6 +10,7 @@
 #include "rbdwho/cli.h"
 #include "rbdwho/error.h"
 #include "rbdwho/options.h"
+#include "rbdwho/redact.h"
 #include "rbdwho/ui.h"
 
 static const char usage_text[] =
@@ -71,11 +72,22 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "rbdwho: ");
-	vfprintf(stderr, fmt, ap);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fprintf(stderr, "\nTry 'rbdwho --help'.\n");
+	/* What the user typed may hold escape sequences: print it inert. */
+	char *safe = sanitize_terminal(msg ? msg : "bad usage");
+	fprintf(stderr, "rbdwho: %s\nTry 'rbdwho --help'.\n", safe);
+	free(safe);
+	free(msg);
 	return RW_EXIT_USAGE;
+}
+
+/* getopt's own message would echo the argument raw (escape sequences and all). */
+static int bad_option(const char *arg)
+{
+	return usage_error("unknown option or missing argument: '%s'", arg ? arg : "?");
 }
 
 static int parse_timeout(const char *s, int *ms)
@@ -93,6 +105,7 @@ static int parse_args(int argc, char **argv, struct options *o, const char **con
 		      int *timeout_ms)
 {
 	int c;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+c:k:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->chain.ceph.conf = optarg; break;
@@ -121,7 +134,7 @@ static int parse_args(int argc, char **argv, struct options *o, const char **con
 		case OPT_UI_SCRIPT: o->ui_script = optarg; break;
 		case 'h': fputs(usage_text, stdout); return RW_EXIT_OK;
 		case 'V': printf("rbdwho %s\n", RBDWHO_VERSION); return RW_EXIT_OK;
-		default: fputs("Try 'rbdwho --help'.\n", stderr); return RW_EXIT_USAGE;
+		default: return bad_option(argv[optind - 1]);
 		}
 	}
 	return -1;
@@ -207,7 +220,9 @@ int main(int argc, char **argv)
 	config_init(&o.cfg);
 	struct rw_error err = {0};
 	if (config_load(&o.cfg, config_path, &err) < 0) {
-		fprintf(stderr, "rbdwho: %s\n", err.msg);
+		char *safe = sanitize_terminal(err.msg);
+		fprintf(stderr, "rbdwho: %s\n", safe);
+		free(safe);
 		config_free(&o.cfg);
 		return RW_EXIT_USAGE;
 	}

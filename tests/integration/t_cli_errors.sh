@@ -16,6 +16,15 @@ expect_exit 3 "scan of an unknown pool: not found" "$RBDWHO" scan nosuchpool
 expect_exit 0 "--help" "$RBDWHO" --help
 expect_exit 0 "--version" "$RBDWHO" --version
 
+# What the user typed is echoed inert: no raw ESC or BEL reaches the terminal.
+"$RBDWHO" $'frob\e]52;c;eA==\a' 2>"$T/esc1"; "$RBDWHO" --bogus$'\e[2J' 2>"$T/esc2"
+"$RBDWHO" find $'\e[31mred' 2>"$T/esc3"
+if LC_ALL=C grep -q $'[\x1b\x07]' "$T/esc1" "$T/esc2" "$T/esc3"; then
+  fail "usage errors echo escape sequences raw"
+else
+  pass "usage errors show escape sequences inert"
+fi
+
 "$RBDWHO" find "$(new_uuid)" 2>"$T/err" >/dev/null
 [ "$(wc -l <"$T/err")" -eq 1 ] && pass "not found: one line on stderr" || fail "not found: one line on stderr"
 
