@@ -110,13 +110,19 @@ faults: rbdwho
 ui-tests: rbdwho
 	@tests/ui/run.sh
 
+# Everything CI runs: the build, every test suite, lint, a short fuzz pass over
+# every parser (and its regression inputs), and the tests again under ASan+UBSan.
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) lint
+	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) infra
 	$(MAKE) integration
 	$(MAKE) faults
 	$(MAKE) ui-tests
+	@tests/faults/ui.sh
+	$(MAKE) check-sanitize
 
 demo: deps
 	$(MAKE) all
