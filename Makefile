@@ -105,6 +105,7 @@ infra:
 # Break one thing at a time (Ceph, OpenStack, libvirt) and check rbdwho stays truthful.
 faults: rbdwho
 	@tests/faults/run.sh
+	@tests/faults/ui.sh
 
 # The browser, driven in tmux against a real sandbox.
 ui-tests: rbdwho
@@ -121,7 +122,6 @@ check: deps
 	$(MAKE) integration
 	$(MAKE) faults
 	$(MAKE) ui-tests
-	@tests/faults/ui.sh
 	$(MAKE) check-sanitize
 
 demo: deps
