@@ -149,7 +149,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
 check-sanitize: deps
 	$(MAKE) SANITIZE=1 build/san/rbdwho
 	$(SAN_ENV) $(MAKE) SANITIZE=1 unit
-	@$(SAN_ENV) RBDWHO=$(CURDIR)/build/san/rbdwho BUILD=build/san tests/integration/run.sh
+	@$(SAN_ENV) RBDWHO_SANITIZED=1 RBDWHO=$(CURDIR)/build/san/rbdwho BUILD=build/san tests/integration/run.sh
 
 install: rbdwho
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes

@@ -4,6 +4,7 @@
 # not ours and is not counted).
 set -u
 . "$(dirname "$0")/lib.sh"
+[ -n "${RBDWHO_SANITIZED:-}" ] && { echo "  an ASan build: valgrind does not apply"; exit 77; }
 command -v valgrind >/dev/null || { echo "  valgrind not installed"; exit 77; }
 SB=$(cd "$(dirname "$0")/../sandbox" && pwd)
 T=$(mktemp -d /tmp/rbdwho-vg.XXXXXX)
