@@ -54,15 +54,23 @@ char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
+static char *xvasprintf(size_t *len, const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	if (n < 0)
+		die_oom(0);
+	if (len)
+		*len = (size_t)n;
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(NULL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die_oom(0);
 	return s;
 }
 
@@ -164,12 +172,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
+	size_t n;
+	char *s = xvasprintf(&n, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die_oom(0);
-	buf_append(b, s, (size_t)n);
+	buf_append(b, s, n);
 	free(s);
 }
 
