@@ -252,7 +252,10 @@ static void watcher_text(FILE *out, const struct watcher_view *w)
 		holder_text(out, &w->holders[i]);
 	if (w->holders_error)
 		line(out, "  ", "note", w->holders_error);
-	char *v = xasprintf("%s: %s", verdict_name(w->verdict), w->reason ? w->reason : "");
+	/* With one holder, its verdict line above already gave the reason. */
+	char *v = w->nholders == 1 ? xstrdup(verdict_name(w->verdict))
+				   : xasprintf("%s: %s", verdict_name(w->verdict),
+					       w->reason ? w->reason : "");
 	line(out, "  ", "verdict", v);
 	free(v);
 }

@@ -97,8 +97,9 @@ int cli_scan(const struct options *o)
 		json_object_object_add(root, "elapsed_ms", json_object_new_int64(clock_ms() - t0));
 		cli_print_json(root);
 	} else {
-		fprintf(stderr, "scanned %zu images in %zu pools: %zu with watchers, %zu orphan%s "
-				"(%.2f s)\n", st.last.images_done, st.last.pools_total,
+		fprintf(stderr, "scanned %zu image%s in %zu pool%s: %zu with watchers, %zu orphan%s "
+				"(%.2f s)\n", st.last.images_done, st.last.images_done == 1 ? "" : "s",
+			st.last.pools_total, st.last.pools_total == 1 ? "" : "s",
 			st.last.with_watchers, st.orphans, st.orphans == 1 ? "" : "s",
 			(double)(clock_ms() - t0) / 1000.0);
 	}
