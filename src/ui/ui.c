@@ -200,6 +200,11 @@ static void probe_visible(struct ui *ui)
 	struct pane *p = &ui->panes[UP_IMAGES];
 	size_t h = p->height ? p->height : 20;
 	struct job *j = NULL;
+	if (p->top != ui->view_top || p->nvis != ui->view_nvis) {
+		ui->view_top = p->top;
+		ui->view_nvis = p->nvis;
+		atomic_fetch_add(&ui->view_gen, 1);
+	}
 	for (size_t i = p->top; i < p->nvis && i < p->top + h; i++) {
 		struct pane_row *r = pane_visible(p, i);
 		struct image_row *ir = r->data;
@@ -208,6 +213,8 @@ static void probe_visible(struct ui *ui)
 		if (!j) {
 			j = work_job(ui, JOB_PROBE, GEN_IMAGES);
 			work_of(j)->pool = xstrdup(ui->cur_pool);
+			work_of(j)->live_view = &ui->view_gen;
+			work_of(j)->view = atomic_load(&ui->view_gen);
 		}
 		ir->pending = true;
 		strvec_push(&work_of(j)->names, r->key);

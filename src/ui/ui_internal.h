@@ -39,6 +39,10 @@ struct work {
 	struct chain *ch;
 	const struct options *o;
 	const _Atomic uint64_t *live_gen;  /* the slot this job's gen belongs to */
+	/* Probes only: the images pane's window when the job was made. Rows that
+	 * scrolled away are skipped; if they come back they are asked for again. */
+	const _Atomic uint64_t *live_view;
+	uint64_t view;
 	char *pool, *image, *addr, *spec, *domain, *host, *confirm;
 	struct strvec names;
 	uint64_t *sizes;
@@ -96,6 +100,8 @@ struct ui {
 	char *conn_error, *fsid, *health, *os_note;
 	int nova_ok, cinder_ok;  /* -1 not known yet, 0 failing, 1 answering */
 	_Atomic uint64_t gen[GEN_COUNT];
+	_Atomic uint64_t view_gen;    /* bumped when the images pane's window moves */
+	size_t view_top, view_nvis;   /* that window, as last probed */
 
 	struct pane panes[UP_COUNT];
 	int focus;

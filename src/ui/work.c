@@ -47,6 +47,12 @@ static bool stale(const struct job *j)
 	return w->live_gen && atomic_load(w->live_gen) != j->gen;
 }
 
+/* A probe whose rows have scrolled off the screen. */
+static bool out_of_view(const struct work *w)
+{
+	return w->live_view && atomic_load(w->live_view) != w->view;
+}
+
 static struct job *message(const struct job *from, int kind)
 {
 	struct job *m = xcalloc(1, sizeof *m);
@@ -130,7 +136,7 @@ static void run_probe(struct job *j, struct jobs *js)
 	w->nwatchers = xcalloc(n ? n : 1, sizeof *w->nwatchers);
 	for (size_t i = 0; i < n; i++) {
 		w->nwatchers[i] = -1;
-		if (stale(j) || jobs_cancelled(js))
+		if (stale(j) || out_of_view(w) || jobs_cancelled(js))
 			continue;
 		struct ceph_image_info info = {0};
 		struct rw_error e = {0};

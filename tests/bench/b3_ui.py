@@ -46,6 +46,7 @@ class Browser:
 
     def timed(self, keys):
         """Seconds from the dump before keys to the dump after them."""
+        log("timed", keys[0], len(keys))
         self.send(":dump " + self.dump, *keys, ":dump " + self.dump)
         t0, _ = self.read_dump()
         for k in keys:  # every dump in keys must be read too, or we fall behind
@@ -75,6 +76,11 @@ def rows_shown(text):
     return "?"
 
 
+def log(*a):
+    if os.environ.get("B3_DEBUG"):
+        print("%.3f" % time.monotonic(), *a, file=sys.stderr, flush=True)
+
+
 def cmd_script(rbdwho, n):
     with tempfile.TemporaryDirectory() as d:
         b = Browser(rbdwho, d)
@@ -95,7 +101,11 @@ def cmd_script(rbdwho, n):
             out["frame_full_ms"] = dt * 1e3 / n
             dt, _ = b.timed(["<PgDn>"] * (n // 10))
             out["frame_pgdn_ms"] = dt * 1e3 / (n // 10)
-            b.send(":wait-idle", "G", ":wait-idle")
+            # every cursor move asks for the selected image's watchers: how long
+            # the jobs the 2,200 moves queued take to drain
+            dt, _ = b.timed([":wait-idle"])
+            out["drain_ms"] = round(dt * 1e3)
+            b.send("G", ":wait-idle")
             # filter keystrokes: each one re-filters every row; timed one by one
             b.send("/", ":wait-idle")
             per, counts = [], []
