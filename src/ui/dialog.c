@@ -167,6 +167,14 @@ static void merge_prepare(struct ui *ui, struct job *j)
 static void merge_destroy(struct ui *ui, struct job *j)
 {
 	struct dialog_state *d = &ui->dlg;
+	struct work *w = work_of(j);
+	/* The plan went out with the job: take it back, the outcome shows it. */
+	if (w->have_plan && !d->have_plan) {
+		d->plan = w->plan;
+		d->have_plan = true;
+		w->have_plan = false;
+		memset(&w->plan, 0, sizeof w->plan);
+	}
 	d->stage = DLG_DONE;
 	d->ok = j->rc == 0;
 	if (d->ok) {

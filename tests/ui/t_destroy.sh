@@ -114,6 +114,8 @@ test_main() {
 	ui_type "$DESTROY_NAME"
 	ui_keys Enter
 	ui_wait "Destroyed $DESTROY_NAME" 100
+	# the outcome still names what was destroyed, and what it held
+	ui_wait "volumes +${DESTROY_IMG//./\\.}"
 	ui_keys Space
 	ui_wait 'Watchers \(0\)'
 	ui_wait 'no watchers'
