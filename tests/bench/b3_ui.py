@@ -23,34 +23,50 @@ def vm(pid, key):
     return -1
 
 
+DUMP = object()  # stands for a ":dump" line in send() and timed()
+
+
 class Browser:
     def __init__(self, rbdwho, d):
-        self.script, self.dump = os.path.join(d, "script"), os.path.join(d, "dump")
+        self.dir, self.script = d, os.path.join(d, "script")
         os.mkfifo(self.script)
-        os.mkfifo(self.dump)
+        # One FIFO per dump, read in order: two dumps through one FIFO can run
+        # together when the second is opened before the first is drained.
+        self.ndumps, self.pending = 0, []
         env = dict(os.environ, COLUMNS="160", LINES="48", TERM="xterm-256color")
         self.t_exec = time.monotonic()
         self.p = subprocess.Popen([rbdwho, "--ui-script", self.script], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.w = open(self.script, "w", buffering=1)
 
+    def dump(self):
+        """A ":dump" line to a fresh FIFO, queued to be read in turn."""
+        self.ndumps += 1
+        path = os.path.join(self.dir, "dump-%d" % self.ndumps)
+        os.mkfifo(path)
+        self.pending.append(path)
+        return ":dump " + path
+
     def send(self, *lines):
+        lines = [self.dump() if l == DUMP else l for l in lines]
         self.w.write("".join(l + "\n" for l in lines))
         self.w.flush()
 
     def read_dump(self):
-        """Blocks until the browser has written a dump; returns (time, text)."""
-        with open(self.dump) as f:
+        """Blocks until the browser has written the next dump; returns (time, text)."""
+        path = self.pending.pop(0)
+        with open(path) as f:
             text = f.read()
+        os.unlink(path)
         return time.monotonic(), text
 
     def timed(self, keys):
         """Seconds from the dump before keys to the dump after them."""
         log("timed", keys[0], len(keys))
-        self.send(":dump " + self.dump, *keys, ":dump " + self.dump)
+        self.send(DUMP, *keys, DUMP)
         t0, _ = self.read_dump()
         for k in keys:  # every dump in keys must be read too, or we fall behind
-            if k.startswith(":dump"):
+            if k == DUMP:
                 self.read_dump()
         t1, text = self.read_dump()
         return t1 - t0, text
@@ -86,14 +102,14 @@ def cmd_script(rbdwho, n):
         b = Browser(rbdwho, d)
         try:
             out = {}
-            b.send(":wait-idle", ":dump " + b.dump)
+            b.send(":wait-idle", DUMP)
             t, text = b.read_dump()
             out["load_ms"] = round((t - b.t_exec) * 1e3)  # exec to pool listed, idle
             out["rows"] = rows_shown(text)
             out["rss_loaded_kb"] = vm(b.p.pid, "VmHWM")
             b.send("<Enter>", ":wait-idle")  # focus the images pane
             # baseline: consecutive dumps, to take the dump's own cost out
-            dt, _ = b.timed([":dump " + b.dump] * 20)
+            dt, _ = b.timed([DUMP] * 20)
             dump_ms = dt * 1e3 / 21
             dt, _ = b.timed(["j"] * n)
             out["frame_j_ms"] = dt * 1e3 / n

@@ -43,9 +43,21 @@ ui_pid() {
 	pgrep -P "$sh" -x rbdwho
 }
 
+# ui_stop: closes the session; a browser that outlives its terminal's hang-up
+# (say, an ASan build stuck in its exit-time leak check) is then killed by pid,
+# so nothing a test started survives it.
 ui_stop() {
-	[ -n "$UI_SESSION" ] && ui_tmux kill-session -t "$UI_SESSION" 2>/dev/null
+	[ -n "$UI_SESSION" ] || return 0
+	local pid
+	pid=$(ui_pid 2>/dev/null) || pid=""  # (runs under set -e, in EXIT traps)
+	ui_tmux kill-session -t "$UI_SESSION" 2>/dev/null || true
 	UI_SESSION=""
+	[ -n "$pid" ] || return 0
+	# up to 5 s for a clean exit after the hang-up
+	timeout 5 tail --pid="$pid" -f /dev/null 2>/dev/null || true
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -KILL "$pid" 2>/dev/null || true
+	echo "ui_stop: rbdwho (pid $pid) ignored the hang-up; killed" >&2
 }
 
 ui_screen() {
