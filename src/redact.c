@@ -483,7 +483,7 @@ char *redact_argv(const char *const *argv, size_t argc)
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates,
  * nothing past U+10FFFF) with its code point in *cp, or 0 when s[0] starts none.
  * Bytes are checked in order, so the terminating NUL stops a truncated sequence. */
-static size_t sanitize_utf8_len(const unsigned char *s, uint32_t *cp)
+size_t utf8_sequence(const unsigned char *s, uint32_t *cp)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
 	size_t len;
@@ -516,7 +516,7 @@ static size_t sanitize_utf8_len(const unsigned char *s, uint32_t *cp)
 
 /* Characters that reorder or break the displayed line without being controls:
  * bidi overrides/isolates ("Trojan Source"), marks, and line/paragraph separators. */
-static bool sanitize_is_invisible(uint32_t cp)
+bool unicode_is_invisible(uint32_t cp)
 {
 	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
@@ -555,7 +555,7 @@ char *sanitize_terminal(const char *text)
 	buf_append(&out, "", 0);
 	while (*s) {
 		uint32_t cp = 0;
-		size_t n = sanitize_utf8_len(s, &cp);
+		size_t n = utf8_sequence(s, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f) {
 			sanitize_put_byte(&out, *s++);
 			continue;
@@ -563,7 +563,7 @@ char *sanitize_terminal(const char *text)
 		if (cp >= 0x80 && cp <= 0x9f) { /* C1 controls, e.g. U+009B is a CSI */
 			for (size_t i = 0; i < n; i++)
 				sanitize_put_byte(&out, s[i]);
-		} else if (sanitize_is_invisible(cp)) {
+		} else if (unicode_is_invisible(cp)) {
 			buf_printf(&out, "\\u%04x", (unsigned)cp);
 		} else {
 			buf_append(&out, s, n);

@@ -4,7 +4,9 @@
 #ifndef RBDWHO_REDACT_H
 #define RBDWHO_REDACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define REDACTED "<redacted>"
 
@@ -38,5 +40,14 @@ char *redact_argv(const char *const *argv, size_t argc);
  * (raw or UTF-8 encoded) and invalid UTF-8 bytes "\xNN"; bidi overrides and
  * line separators "\uNNNN". Valid UTF-8 passes through; '\' itself is kept. */
 char *sanitize_terminal(const char *text);
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing past U+10FFFF) with its code point in *cp; 0 when s[0]
+ * starts none. A NUL ends a truncated sequence. */
+size_t utf8_sequence(const unsigned char *s, uint32_t *cp);
+
+/* Code points that reorder or break a displayed line without being controls:
+ * bidi overrides and isolates, marks, line and paragraph separators. */
+bool unicode_is_invisible(uint32_t cp);
 
 #endif

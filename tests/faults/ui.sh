@@ -253,7 +253,8 @@ if scenario signal; then
 	ui_start
 	ui_wait 'volumes: images \(9\)' 2>/dev/null
 	pid=$(ui_pid); ok=0
-	ui_stop
+	# close the terminal by hand: ui_stop would kill a lingering browser itself
+	ui_tmux kill-session -t "$UI_SESSION" 2>/dev/null; UI_SESSION=""
 	for ((i = 0; i < 50; i++)); do kill -0 "${pid:-0}" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "${pid:-0}" 2>/dev/null && { ok=1; kill -KILL "$pid"; }
 	[ -n "$pid" ] || ok=1

@@ -22,6 +22,7 @@
 
 #include "rbdwho/ceph.h"
 #include "rbdwho/util.h"
+#include "live.h"
 
 #define POOL "volumes"
 #define FAKE_KEY "AQBxRkFZAAAAABAAq3LAm0B9YbI0sWj+VGkXsw=="
@@ -32,10 +33,6 @@ static struct ceph_conn *conn; /* rbdwho's connection, from $CEPH_CONF */
 static rados_t admin;          /* the test's own, to create and remove images */
 static rados_ioctx_t admin_io;
 
-static int have_sandbox(void)
-{
-	return !str_empty(getenv("SANDBOX_DIR"));
-}
 
 static char *tmp_write(const char *name, const char *text)
 {
@@ -53,29 +50,16 @@ static int group_setup(void **state)
 	if (!mkdtemp(tmpdir))
 		return -1;
 	snprintf(image, sizeof(image), "rbdwho-test-%d-%lld", (int)getpid(), (long long)clock_ms());
-	if (!have_sandbox())
+	if (!live_have_sandbox())
 		return 0;
-	struct rw_error err = {0};
-	struct ceph_opts o = {.timeout_ms = 10000};
-	if (ceph_connect(&o, &conn, &err) != 0) {
-		fprintf(stderr, "cannot connect to the sandbox: %s\n", err.msg);
-		return -1;
-	}
-	if (rados_create2(&admin, "ceph", "client.admin", 0) || rados_conf_read_file(admin, NULL) ||
-	    rados_connect(admin) || rados_ioctx_create(admin, POOL, &admin_io))
-		return -1;
-	return 0;
+	return live_connect(&conn, &admin, &admin_io, POOL);
 }
 
 static int group_teardown(void **state)
 {
-	if (admin_io) {
+	if (admin_io)
 		rbd_remove(admin_io, image);
-		rados_ioctx_destroy(admin_io);
-	}
-	if (admin)
-		rados_shutdown(admin);
-	ceph_disconnect(conn);
+	live_disconnect(&conn, &admin, &admin_io);
 	char *cmd = xasprintf("rm -rf -- '%s'", tmpdir);
 	(void)!system(cmd);
 	free(cmd);
@@ -84,7 +68,7 @@ static int group_teardown(void **state)
 
 #define NEED_SANDBOX()                                                                             \
 	do {                                                                                       \
-		if (!have_sandbox())                                                               \
+		if (!live_have_sandbox())                                                               \
 			skip();                                                                    \
 	} while (0)
 

@@ -20,6 +20,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/probe.h"
 #include "rbdwho/util.h"
+#include "live.h"
 
 #define POOL "volumes"
 #define NIMAGES 200
@@ -35,10 +36,6 @@ static size_t nrefs;
 static uint64_t own_watch;  /* our watch on WATCHED's header */
 static bool held;
 
-static bool have_sandbox(void)
-{
-	return !str_empty(getenv("SANDBOX_DIR"));
-}
 
 static char *image_name(int i)
 {
@@ -88,16 +85,9 @@ static int group_setup(void **state)
 {
 	snprintf(prefix, sizeof prefix, "probe-%d", (int)getpid());
 	snprintf(holder, sizeof holder, "instance-probe%d", (int)getpid());
-	if (!have_sandbox())
+	if (!live_have_sandbox())
 		return 0;
-	struct rw_error e = {0};
-	struct ceph_opts o = {.timeout_ms = 10000};
-	if (ceph_connect(&o, &conn, &e) != 0) {
-		fprintf(stderr, "cannot connect to the sandbox: %s\n", e.msg);
-		return -1;
-	}
-	if (rados_create2(&admin, "ceph", "client.admin", 0) || rados_conf_read_file(admin, NULL) ||
-	    rados_connect(admin) || rados_ioctx_create(admin, POOL, &admin_io))
+	if (live_connect(&conn, &admin, &admin_io, POOL) < 0)
 		return -1;
 	for (int i = 0; i < NIMAGES; i++) {
 		char *name = image_name(i);
@@ -129,18 +119,14 @@ static int group_teardown(void **state)
 		rbd_remove(admin_io, name);
 		free(name);
 	}
-	if (admin_io)
-		rados_ioctx_destroy(admin_io);
-	if (admin)
-		rados_shutdown(admin);
+	live_disconnect(&conn, &admin, &admin_io);
 	ceph_image_refs_free(refs, nrefs);
-	ceph_disconnect(conn);
 	return 0;
 }
 
 #define NEED_SANDBOX()                                                                             \
 	do {                                                                                       \
-		if (!have_sandbox())                                                               \
+		if (!live_have_sandbox())                                                               \
 			skip();                                                                    \
 	} while (0)
 
