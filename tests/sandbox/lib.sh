@@ -69,7 +69,7 @@ sb_pid_alive() {
 # only see namespace paths).  This is what keeps a recycled pid from being killed.
 sb_pid_owned() {
 	local pid=$1 dir=$2 ns exe
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/" && return 0
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$dir/" && return 0
 	[ -f "$dir/libvirt/mntns" ] || return 1
 	ns=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null) || return 1
 	[ "$ns" = "$(cat "$dir/libvirt/mntns")" ] || return 1
@@ -93,6 +93,7 @@ sb_stop_pid() {
 	local pid=$1 dir=$2 tenths=${3:-100}
 	sb_pid_alive "$pid" || return 0
 	if ! sb_pid_owned "$pid" "$dir"; then
+		sb_pid_alive "$pid" || return 0 # it ended while we looked
 		sb_say "pid $pid is not part of $dir any more; not touching it"
 		return 0
 	fi
