@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config
  qemu-system-x86 qemu-block-extra qemu-utils
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
  python3 tmux iproute2 man-db
- openssh-server openssh-client rbd-fuse
+ openssh-server openssh-client rbd-fuse iptables
  clang libclang-rt-14-dev clang-tidy cppcheck"
 
 missing=""

@@ -22,12 +22,38 @@ fi
 # shellcheck disable=SC1091
 . "$SANDBOX_DIR/env"
 
+# What a test left behind: processes on ops other than its init and the init's `sleep infinity`
+# (rbdwho and what it starts, ssh above all, must end with it), and holders on the
+# hosts.  Either fails the test; leftovers are then stopped so the next test starts clean.
+leftovers() {
+  local left
+  left=$("$SANDBOX_OPS" ps -eo pid=,ppid=,comm=,args= |
+    awk '$1 != 1 && !($2 == 1 && $4 == "sleep" && $5 == "infinity" && NF == 5) && $3 != "ps"')
+  if [ -n "$left" ]; then
+    echo "  FAIL  left running on ops:"
+    sed 's/^/          /' <<<"$left"
+    # shellcheck disable=SC2046 # pids on ops, one word each
+    "$SANDBOX_OPS" kill -TERM $(awk '{print $1}' <<<"$left") 2>/dev/null
+    return 1
+  fi
+  left=$(cd "$SANDBOX_DIR/fleet" && ls -d ./*/holders/* 2>/dev/null)
+  if [ -n "$left" ]; then
+    echo "  FAIL  holders left on the hosts: $(tr '\n' ' ' <<<"$left")"
+    for f in $left; do
+      n=$(basename "$f"); n=${n%.*}
+      "$top/tests/sandbox/unhold" "$SANDBOX_DIR" "$n" >/dev/null 2>&1
+    done
+    return 1
+  fi
+}
+
 passed=0 failed=0 skipped=0 failures=""
 for t in "$here"/t_*.sh; do
   name=$(basename "$t" .sh)
   if [ -n "${FLEET_ONLY:-}" ] && [[ "$name" != *"$FLEET_ONLY"* ]]; then continue; fi
   echo "== $name"
   bash "$t"; rc=$?
+  leftovers || rc=1
   case $rc in
     0) passed=$((passed + 1)) ;;
     77) skipped=$((skipped + 1)); echo "  (skipped)" ;;

@@ -5,23 +5,11 @@
 # rbdwho.conf maps it to the host name that ssh knows.  Afterwards no ssh that
 # rbdwho (through libvirt) started is left on ops.
 set -u
-. "$(dirname "$0")/../integration/lib.sh"
-SB=$(cd "$(dirname "$0")/../sandbox" && pwd)
-D=$SANDBOX_DIR
-OPS=$SANDBOX_OPS
+. "$(dirname "$0")/lib.sh"
 T=$(mktemp -d /tmp/rbdwho-fleet-lv.XXXXXX)
-held=()
-cleanup() {
-  for n in "${held[@]}"; do "$SB/unhold" "$D" "$n" >/dev/null 2>&1; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'fleet_unhold_all; rm -rf "$T"' EXIT
 
-hold() { # POOL/IMAGE NAME UUID HOST
-  "$SB/hold" "$D" "$1" --name "$2" --uuid "$3" --host "$4" --libvirt >/dev/null && held+=("$2")
-}
-# jget FILE EXPR: json_get, but "?" when the file holds no JSON (the check then fails).
-jget() { json_get "$1" "$2" 2>/dev/null || echo '?'; }
+hold() { fleet_hold "$1" "$2" "$4" --uuid "$3" --libvirt; } # POOL/IMAGE NAME UUID HOST
 
 # --- an orphan domain on c1 ---------------------------------------------------------
 VOL=$(new_uuid) INST=$(new_uuid)
