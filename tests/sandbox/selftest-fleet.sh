@@ -6,7 +6,7 @@
 # hypervisors, and that `down` leaves no process and no namespace, also after a boot
 # that failed half-way.  Ends "N passed, N failed".
 # Usage: tests/sandbox/selftest-fleet.sh      (root; boots two fleets, one of which fails
-# on purpose; measured 72-138 s on 2 shared cores at load 9-14)
+# on purpose; measured 69-144 s on 2 shared cores at load 9-20)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
