@@ -419,6 +419,8 @@ void probe_loop(probe_ctx *c)
 		}
 		batch.clear();
 	}
+	if (l)  // no page read is in flight here: every exit above waits for it
+		l->run = nullptr;
 }
 
 int probe_open(struct ceph_conn *c, const char *pool, rados_ioctx_t *cio, struct rw_error *err)
