@@ -44,6 +44,8 @@ for pool in p1k p10k; do
 	echo "  rbd status loop:  $loop_per ms/image -> $(calc "$loop_per * $n / 1000") s for $n (extrapolated)" \
 		"-> scan is $(calc "int($loop_per * $n / $scan)")x faster"
 	echo "  sequential open+list: $(calc "$seq_per * $n") ms for $n -> scan is $(calc "int($seq_per * $n / $scan)")x faster"
+	ov=$("$BT" overlap "$pool" 7) || die "bench_tool overlap $pool failed"
+	echo "$ov" | grep -v '^#'
 	probe_x=$(calc "int($scan / $bare * 100 + 0.5) / 100")
 	loop_x=$(calc "int($loop_per * $n / $scan)")
 	echo "  scan vs the bare probe (D, 512 in flight, ids listed beforehand), alternating runs:" \

@@ -3,7 +3,8 @@
  * over one pool, on one connection, in the same run:
  *   bench_tool mkimages POOL PREFIX N [WIDTH]   (PREFIX-%0WIDTHd, default 6)
  *   bench_tool probe POOL [SAMPLE]   (the slow candidates run on SAMPLE images)
- *   bench_tool bare POOL             (one timed run of the probe scan uses) */
+ *   bench_tool bare POOL             (one timed run of the probe scan uses)
+ *   bench_tool overlap POOL [ROUNDS] (list-then-probe vs overlapped vs bare, interleaved) */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -190,13 +191,12 @@ static double cand_listed(const char *pool, bool overlap, struct counts *c)
 		if (probe_pool(conn, pool, &o, &e) < 0)
 			fprintf(stderr, "probe_pool: %s\n", e.msg);
 	} else {
-		struct ceph_image_ref *v;
-		size_t n;
+		struct ceph_image_ref *v = NULL;
+		size_t n = 0;
 		if (ceph_list_images(conn, pool, &v, &n, &e) < 0 ||
 		    probe_watchers(conn, pool, v, n, &o, &e) < 0)
 			fprintf(stderr, "list+probe: %s\n", e.msg);
-		else
-			ceph_image_refs_free(v, n);
+		ceph_image_refs_free(v, n);
 	}
 	return now_ms() - t0;
 }
@@ -263,12 +263,47 @@ static int probe_bare(const char *pool)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Listing strategies under the same load: ROUNDS rounds of S (rbd_list2, then
+ * the probe), L (overlapped, what scan does) and D (the bare probe on ids
+ * listed beforehand), interleaved; prints the median of each. */
+static int probe_overlap(const char *pool, int rounds)
+{
+	struct ceph_image_ref *v;
+	size_t n, watched;
+	struct rw_error e = {0};
+	if (rounds < 1 || rounds > 64 || ceph_list_images(conn, pool, &v, &n, &e) < 0)
+		return 1;
+	double s[64], l[64], d[64];
+	struct counts c;
+	for (int i = 0; i < rounds; i++) {
+		s[i] = cand_listed(pool, false, &c);
+		l[i] = cand_listed(pool, true, &c);
+		d[i] = cand_probe(pool, v, n, 512, &watched);
+	}
+	qsort(s, rounds, sizeof *s, cmp_double);
+	qsort(l, rounds, sizeof *l, cmp_double);
+	qsort(d, rounds, sizeof *d, cmp_double);
+	int m = rounds / 2;
+	printf("# S %.1f\n# L %.1f\n# D %.1f\n", s[m], l[m], d[m]);
+	printf("  %zu images, medians of %d interleaved rounds: rbd_list2 then probe %.1f ms, "
+	       "overlapped %.1f ms, bare probe %.1f ms -> %.2fx and %.2fx the bare probe\n",
+	       n, rounds, s[m], l[m], d[m], s[m] / d[m], l[m] / d[m]);
+	ceph_image_refs_free(v, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ceph_opts o = {.timeout_ms = 10000};
 	struct rw_error e = {0};
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_tool mkimages POOL PREFIX N | probe POOL [SAMPLE] | bare POOL\n");
+		fprintf(stderr, "usage: bench_tool mkimages POOL PREFIX N | probe POOL [SAMPLE] | bare POOL | overlap POOL [ROUNDS]\n");
 		return 2;
 	}
 	if (ceph_connect(&o, &conn, &e) < 0) {
@@ -278,6 +313,8 @@ int main(int argc, char **argv)
 	int rc = 2;
 	if (strcmp(argv[1], "mkimages") == 0 && argc >= 5)
 		rc = mkimages(argv[2], argv[3], atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 6);
+	else if (strcmp(argv[1], "overlap") == 0)
+		rc = probe_overlap(argv[2], argc > 3 ? atoi(argv[3]) : 7);
 	else if (strcmp(argv[1], "bare") == 0)
 		rc = probe_bare(argv[2]);
 	else if (strcmp(argv[1], "probe") == 0)
