@@ -26,6 +26,7 @@
 #define NIMAGES 200
 #define HELD 37       /* the image a real qemu holds */
 #define WATCHED 101   /* the image this test watches itself, with librados */
+#define EXTRA 100     /* more images for probe_pool: the pool then spans two pages */
 
 static char prefix[64], holder[64];
 static struct ceph_conn *conn;
@@ -335,6 +336,13 @@ static void test_pool_lists_like_rbd_list2(void **state)
 	NEED_SANDBOX();
 	struct streamed st = {.held = image_name(HELD), .watched = image_name(WATCHED)};
 	struct rw_error e = {0};
+	/* past the first page (256 names), so that paging is exercised */
+	for (int i = 0; i < EXTRA; i++) {
+		char *name = xasprintf("%s-x%03d", prefix, i);
+		int order = 22;
+		assert_int_equal(rbd_create2(admin_io, name, 1 << 20, 1, &order), 0);
+		free(name);
+	}
 	assert_int_equal(ceph_list_images(conn, POOL, &st.all, &st.nall, &e), 0);
 	st.seen = xcalloc(st.nall, sizeof *st.seen);
 	struct probe_opts o = {.result = on_streamed, .listed = on_listed, .user = &st};
@@ -348,7 +356,13 @@ static void test_pool_lists_like_rbd_list2(void **state)
 			fail_msg("%s was listed by rbd_list2, not by probe_pool", st.all[k].name);
 	assert_true(st.watched_ws >= 1);
 	assert_true(!held || st.held_ws >= 1);
+	assert_true(st.nall > NIMAGES + EXTRA - 1);
 	assert_int_equal(probe_pool(conn, "no-such-pool", &o, &e), -ENOENT);
+	for (int i = 0; i < EXTRA; i++) {
+		char *name = xasprintf("%s-x%03d", prefix, i);
+		rbd_remove(admin_io, name);
+		free(name);
+	}
 	ceph_image_refs_free(st.all, st.nall);
 	free(st.seen);
 	free(st.held);
