@@ -24,7 +24,7 @@ bench_missed=()
 goal() {
 	local text=$1 v=$2 op=$3 limit=$4
 	# a figure that is not a number (a failed measure) never meets a goal
-	if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?$ ]] && awk "BEGIN { exit !(($v) $op ($limit)) }"; then
+	if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] && awk "BEGIN { exit !(($v) $op ($limit)) }"; then
 		echo "  goal met:    $text: $v $op $limit"
 	else
 		echo "  goal MISSED: $text: $v, needs $op $limit"
