@@ -152,8 +152,8 @@ int probe_finish(probe_slot *s)
 // flight beside the probe ops, and each page's images are probed as soon as it
 // lands. The set is rbd_list2's: format 2 images (the directory's "name_<image>"
 // omap keys, whose values are the ids), format 1 images (the same object's tmap
-// data, read with the first page) and, once the directory is done, images
-// being removed (trash entries whose source is REMOVING).
+// data, read with the first page) and images being removed (trash entries
+// whose source is REMOVING, read while the first page is on its way).
 
 const char *const PROBE_DIR_OID = "rbd_directory";
 const char *const PROBE_DIR_PREFIX = "name_";
@@ -321,30 +321,35 @@ struct probe_ctx {
 	probe_lister *lister;  // nullptr: a fixed set
 };
 
-// A landed page (or the trash, once the directory is done): new images to
-// probe, and the listed() count. < 0 when the listing failed.
-int probe_list_step(probe_ctx *c)
+// New images listed: the listed() count, or l->rc when the listing failed.
+void probe_list_done(probe_ctx *c, size_t before, int rc)
+{
+	if (rc < 0)
+		c->lister->rc = rc;
+	else if (c->o->listed && c->src->size() > before)
+		c->o->listed(c->src->size() - before, c->o->user);
+}
+
+// A landed page: its images to probe.
+void probe_list_page(probe_ctx *c)
 {
 	probe_lister *l = c->lister;
 	size_t before = c->src->size();
-	int rc = 0;
-	if (l->completion)
-		rc = probe_page_take(l, c->src);
-	else if (!l->more && !l->trash_done) {
-		rc = probe_trash_take(c->cio, c->src);
-		l->trash_done = true;
-	}
+	int rc = probe_page_take(l, c->src);
 	if (rc == -ENOENT && l->first) {  // no rbd_directory: no image was ever made
 		rc = 0;
 		l->first = l->more = false;
 	}
-	if (rc < 0) {
-		l->rc = rc;
-		return rc;
-	}
-	if (c->o->listed && c->src->size() > before)
-		c->o->listed(c->src->size() - before, c->o->user);
-	return 0;
+	probe_list_done(c, before, rc);
+}
+
+// The trash's REMOVING images, read once (synchronously) while the first page
+// read is on its way, so that its round trip is not added to the scan's.
+void probe_list_trash(probe_ctx *c)
+{
+	size_t before = c->src->size();
+	c->lister->trash_done = true;
+	probe_list_done(c, before, probe_trash_take(c->cio, c->src));
 }
 
 // Keeps up to in_flight probe ops (and one page read) outstanding, delivers
@@ -366,12 +371,13 @@ void probe_loop(probe_ctx *c)
 		l->run = &run;
 	size_t next = 0, in_flight = 0;
 	for (;;) {
-		bool cancel = probe_cancelled(o);
-		if (l && !l->busy && l->rc == 0 && !cancel) {
-			if (l->more && (l->rc = probe_page_issue(*c->io, l)) < 0)
-				break;
-			if (!l->more && !l->trash_done && probe_list_step(c) < 0)
-				break;
+		// After a listing failure no page is asked for, but the images already
+		// listed are still probed; the loop ends once nothing is in flight.
+		if (l && l->rc == 0 && !probe_cancelled(o)) {
+			if (!l->busy && l->more)
+				l->rc = probe_page_issue(*c->io, l);
+			if (l->rc == 0 && !l->trash_done)
+				probe_list_trash(c);
 		}
 		while (next < c->src->size() && !free_slots.empty() && !probe_cancelled(o)) {
 			probe_slot *s = free_slots.back();
@@ -395,7 +401,7 @@ void probe_loop(probe_ctx *c)
 			run.page_done = false;
 		}
 		if (page)
-			probe_list_step(c);
+			probe_list_page(c);
 		for (probe_slot *s : batch) {
 			int rc = probe_finish(s);
 			probe_deliver(c->pool, c->src->at(s->index), s->index, rc, &s->watchers, o);
@@ -404,22 +410,7 @@ void probe_loop(probe_ctx *c)
 		}
 		batch.clear();
 	}
-	// A failed page or trash listing leaves ops in flight: wait for them (they
-	// point into slots), still delivering their answers.
-	while (in_flight > 0) {
-		{
-			std::unique_lock<std::mutex> g(run.lock);
-			run.cv.wait(g, [&run] { return !run.done.empty(); });
-			batch.swap(run.done);
-		}
-		for (probe_slot *s : batch) {
-			int rc = probe_finish(s);
-			probe_deliver(c->pool, c->src->at(s->index), s->index, rc, &s->watchers, o);
-			in_flight--;
-		}
-		batch.clear();
-	}
-	if (l)  // no page read is in flight here: every exit above waits for it
+	if (l)  // the loop ends with no page read (and no probe op) in flight
 		l->run = nullptr;
 }
 
