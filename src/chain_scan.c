@@ -221,26 +221,27 @@ static void scan_on_probe(struct probe_result *r, void *user)
 		ctx->cb->progress(ctx->p, ctx->cb->user);
 }
 
+/* A page of the pool's listing arrived: the total grows as the pool is read. */
+static void scan_on_listed(size_t n, void *user)
+{
+	struct scan_pool_ctx *ctx = user;
+	ctx->p->images_total += n;
+	if (ctx->cb->progress)
+		ctx->cb->progress(ctx->p, ctx->cb->user);
+}
+
+/* Listing and probing overlap (probe_pool): the first images are probed while
+ * the rest of the directory is still being read. */
 static void scan_pool(struct chain *ch, const char *pool, const struct scan_callbacks *cb,
 		      struct scan_progress *p, struct scan_workers *sw)
 {
-	struct ceph_image_ref *imgs = NULL;
-	size_t n = 0;
 	struct rw_error e = {0};
-	if (ceph_list_images(ch->ceph, pool, &imgs, &n, &e) < 0) {
-		if (cb->pool_error)
-			cb->pool_error(pool, &e, cb->user);
-		return;
-	}
-	p->images_total += n;
-	if (cb->progress)
-		cb->progress(p, cb->user);
 	struct scan_pool_ctx ctx = {pool, cb, p, sw};
-	struct probe_opts po = {.cancel = cb->cancel, .result = scan_on_probe, .user = &ctx};
-	if (probe_watchers(ch->ceph, pool, imgs, n, &po, &e) < 0 && cb->pool_error)
+	struct probe_opts po = {.cancel = cb->cancel, .result = scan_on_probe,
+				.listed = scan_on_listed, .user = &ctx};
+	if (probe_pool(ch->ceph, pool, &po, &e) < 0 && cb->pool_error)
 		cb->pool_error(pool, &e, cb->user);
 	scan_workers_deliver(sw, true);
-	ceph_image_refs_free(imgs, n);
 }
 
 static int scan_pool_names(struct chain *ch, const struct strvec *pools, struct strvec *all,

@@ -38,6 +38,8 @@ struct probe_opts {
 	/* Called once per image, in completion order, always from the thread
 	 * that called probe_watchers and never concurrently. */
 	void (*result)(struct probe_result *r, void *user);
+	/* probe_pool only, optional: n more images were listed (same thread). */
+	void (*listed)(size_t n, void *user);
 	void *user;
 };
 
@@ -48,6 +50,17 @@ struct probe_opts {
  * Each op is bounded by the connection's OSD op timeout. */
 int probe_watchers(struct ceph_conn *c, const char *pool, const struct ceph_image_ref *images,
 		   size_t n, const struct probe_opts *opts, struct rw_error *err);
+
+/* Lists the images of pool and probes them, the two overlapped: the pool's
+ * directory is read a page at a time while the probe ops of the pages already
+ * read are in flight (so the first answers come before the listing ends). The
+ * images are rbd_list2's: format 1 and 2, and those being removed. result() is
+ * as for probe_watchers (r->index counts images in listing order). Fails when
+ * the pool cannot be opened or listed, the pool is gone, or the listing fails
+ * part-way (-ETIMEDOUT, -EACCES, -EIO); the images listed before a failure
+ * have been probed and delivered all the same. */
+int probe_pool(struct ceph_conn *c, const char *pool, const struct probe_opts *opts,
+	       struct rw_error *err);
 
 /* The header object an image's watches live on, malloc'd. */
 char *probe_header_oid(const struct ceph_image_ref *image);

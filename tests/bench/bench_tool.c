@@ -2,9 +2,12 @@
  * loop; the rbd CLI costs ~30 ms each) and times every watcher-probe candidate
  * over one pool, on one connection, in the same run:
  *   bench_tool mkimages POOL PREFIX N [WIDTH]   (PREFIX-%0WIDTHd, default 6)
- *   bench_tool probe POOL [SAMPLE]   (the slow candidates run on SAMPLE images) */
+ *   bench_tool probe POOL [SAMPLE]   (the slow candidates run on SAMPLE images)
+ *   bench_tool bare POOL             (one timed run of the probe scan uses)
+ *   bench_tool overlap POOL [ROUNDS] (list-then-probe vs overlapped vs bare, interleaved) */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +167,40 @@ static double cand_probe(const char *pool, struct ceph_image_ref *v, size_t n, i
 	return now_ms() - t0;
 }
 
+struct counts {
+	size_t images, watched;
+};
+
+static void count_each(struct probe_result *r, void *user)
+{
+	struct counts *c = user;
+	c->images++;
+	c->watched += r->rc == 0 && r->nwatchers > 0;
+}
+
+/* Candidate L: what scan does, the listing and the probe overlapped
+ * (probe_pool), timed from nothing listed. Candidate S: rbd_list2, then the
+ * probe (what scan did before), timed the same way. Both with the default window. */
+static double cand_listed(const char *pool, bool overlap, struct counts *c)
+{
+	struct probe_opts o = {.result = count_each, .user = c};
+	struct rw_error e = {0};
+	memset(c, 0, sizeof *c);
+	double t0 = now_ms();
+	if (overlap) {
+		if (probe_pool(conn, pool, &o, &e) < 0)
+			fprintf(stderr, "probe_pool: %s\n", e.msg);
+	} else {
+		struct ceph_image_ref *v = NULL;
+		size_t n = 0;
+		if (ceph_list_images(conn, pool, &v, &n, &e) < 0 ||
+		    probe_watchers(conn, pool, v, n, &o, &e) < 0)
+			fprintf(stderr, "list+probe: %s\n", e.msg);
+		ceph_image_refs_free(v, n);
+	}
+	return now_ms() - t0;
+}
+
 static int probe_all(const char *pool, size_t sample)
 {
 	struct ceph_image_ref *v;
@@ -193,6 +230,70 @@ static int probe_all(const char *pool, size_t sample)
 		row(key, what, m, cand_probe(pool, v, m, windows[i], &watched), base);
 	}
 	printf("  (the probe saw %zu watched images)\n", watched);
+	struct counts c;
+	double ms = cand_listed(pool, false, &c);
+	row("S", "S rbd_list2, then D (512)", c.images, ms, base);
+	ms = cand_listed(pool, true, &c);
+	row("L", "L listing and D overlapped (probe_pool)", c.images, ms, base);
+	if (c.images != n || c.watched != watched) {
+		fprintf(stderr, "probe_pool saw %zu images (%zu watched), rbd_list2 %zu (%zu)\n",
+			c.images, c.watched, n, watched);
+		ceph_image_refs_free(v, n);
+		return 1;
+	}
+	ceph_image_refs_free(v, n);
+	return 0;
+}
+
+/* One run of the bare probe (D, 512 in flight, fixed: not the default scan uses,
+ * which a change could lower) on ids listed beforehand:
+ * prints its wall ms. The bench alternates it with rbdwho scan runs, so that
+ * the two are compared under the same load. */
+static int probe_bare(const char *pool)
+{
+	struct ceph_image_ref *v;
+	size_t n, watched = 0;
+	struct rw_error e = {0};
+	if (ceph_list_images(conn, pool, &v, &n, &e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	printf("%.1f\n", cand_probe(pool, v, n, 512, &watched));
+	ceph_image_refs_free(v, n);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Listing strategies under the same load: ROUNDS rounds of S (rbd_list2, then
+ * the probe), L (overlapped, what scan does) and D (the bare probe on ids
+ * listed beforehand), interleaved; prints the median of each. */
+static int probe_overlap(const char *pool, int rounds)
+{
+	struct ceph_image_ref *v;
+	size_t n, watched;
+	struct rw_error e = {0};
+	if (rounds < 1 || rounds > 64 || ceph_list_images(conn, pool, &v, &n, &e) < 0)
+		return 1;
+	double s[64], l[64], d[64];
+	struct counts c;
+	for (int i = 0; i < rounds; i++) {
+		s[i] = cand_listed(pool, false, &c);
+		l[i] = cand_listed(pool, true, &c);
+		d[i] = cand_probe(pool, v, n, 512, &watched);
+	}
+	qsort(s, rounds, sizeof *s, cmp_double);
+	qsort(l, rounds, sizeof *l, cmp_double);
+	qsort(d, rounds, sizeof *d, cmp_double);
+	int m = rounds / 2;
+	printf("# S %.1f\n# L %.1f\n# D %.1f\n", s[m], l[m], d[m]);
+	printf("  %zu images, medians of %d interleaved rounds: rbd_list2 then probe %.1f ms, "
+	       "overlapped %.1f ms, bare probe %.1f ms -> %.2fx and %.2fx the bare probe\n",
+	       n, rounds, s[m], l[m], d[m], s[m] / d[m], l[m] / d[m]);
 	ceph_image_refs_free(v, n);
 	return 0;
 }
@@ -202,7 +303,7 @@ int main(int argc, char **argv)
 	struct ceph_opts o = {.timeout_ms = 10000};
 	struct rw_error e = {0};
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_tool mkimages POOL PREFIX N | probe POOL [SAMPLE]\n");
+		fprintf(stderr, "usage: bench_tool mkimages POOL PREFIX N | probe POOL [SAMPLE] | bare POOL | overlap POOL [ROUNDS]\n");
 		return 2;
 	}
 	if (ceph_connect(&o, &conn, &e) < 0) {
@@ -212,6 +313,10 @@ int main(int argc, char **argv)
 	int rc = 2;
 	if (strcmp(argv[1], "mkimages") == 0 && argc >= 5)
 		rc = mkimages(argv[2], argv[3], atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 6);
+	else if (strcmp(argv[1], "overlap") == 0)
+		rc = probe_overlap(argv[2], argc > 3 ? atoi(argv[3]) : 7);
+	else if (strcmp(argv[1], "bare") == 0)
+		rc = probe_bare(argv[2]);
 	else if (strcmp(argv[1], "probe") == 0)
 		rc = probe_all(argv[2], argc > 3 ? (size_t)atoi(argv[3]) : 1000);
 	ceph_disconnect(conn);

@@ -16,6 +16,22 @@ trap 'bench_fail "$LINENO" "$BASH_COMMAND" "$?"' ERR
 
 die() { echo "bench: $bench_name: $*" >&2; exit 1; }
 
+# goal TEXT VALUE OP LIMIT: one of the bench's goals (doc/PERFORMANCE.md), judged
+# on a figure of this run (a ratio to a baseline measured alongside, where the goal
+# is relative). Prints the verdict at once; a miss fails the bench at its end, after
+# every figure has been printed.
+bench_missed=()
+goal() {
+	local text=$1 v=$2 op=$3 limit=$4
+	# a figure that is not a number (a failed measure) never meets a goal
+	if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] && awk "BEGIN { exit !(($v) $op ($limit)) }"; then
+		echo "  goal met:    $text: $v $op $limit"
+	else
+		echo "  goal MISSED: $text: $v, needs $op $limit"
+		bench_missed+=("$text ($v, needs $op $limit)")
+	fi
+}
+
 # Cleanups run in reverse order on exit, keeping the exit status.
 bench_cleanups=()
 bench_on_exit() { bench_cleanups+=("$1"); }
@@ -23,6 +39,10 @@ bench_exit() {
 	local rc=$? i
 	trap - ERR
 	set +e
+	if [ "$rc" -eq 0 ] && [ ${#bench_missed[@]} -gt 0 ]; then
+		echo "bench: $bench_name: goal missed: $(printf '%s; ' "${bench_missed[@]}")" >&2
+		rc=1
+	fi
 	for ((i = ${#bench_cleanups[@]} - 1; i >= 0; i--)); do eval "${bench_cleanups[i]}"; done
 	exit "$rc"
 }

@@ -27,6 +27,17 @@ row() {
   printf '  %-4s %-10s %s — %s\n' "$mark" "$1" "$2" "$4"
 }
 
+# rc_is WANT: the command exited with exactly WANT. measure.py reports a death by a
+# signal as -SIG (and a run past its limit as 124), so a crash never passes a row
+# that expects an exit status, whatever the status.
+rc_is() { [ "$RC" -ge 0 ] && [ "$RC" -eq "$1" ]; }
+
+# rc_text: the status as a row shows it ("exit 4", "killed by SIGABRT").
+rc_text() {
+  if [ "$RC" -lt 0 ]; then echo "killed by SIG$(kill -l $((-RC)) 2>/dev/null || echo $((-RC)))"
+  else echo "exit $RC"; fi
+}
+
 # Within the bound: each backend call has TMO seconds; a find makes a handful in a row.
 bounded() { python3 -c "import sys; sys.exit(0 if float('$SECS') <= float('$1') else 1)"; }
 

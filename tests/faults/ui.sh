@@ -62,10 +62,11 @@ if len(ls) != n or bad:
     sys.exit("%d lines; not %d wide: %r" % (len(ls), c, bad[:5]))' "$1" "$2"
 }
 
-# after_exit RC: the browser exited with RC, the shell got echo and icanon
-# back, and the alternate screen is gone (no pane left on the screen).
+# after_exit RC: the browser exited with exactly RC (anchored: "rc=1" must not
+# match a shell's rc=134 after an abort), the shell got echo and icanon back,
+# and the alternate screen is gone (no pane left on the screen).
 after_exit() {
-	ui_wait "RBDWHO-EXITED rc=$1" 50 2>/dev/null &&
+	ui_wait "RBDWHO-EXITED rc=$1 *\$" 50 2>/dev/null &&
 		ui_wait 'RBDWHO-TTY: icanon echo' 20 2>/dev/null &&
 		! ui_screen | grep -q 'Pools ('
 }
@@ -88,7 +89,10 @@ if scenario resize; then
 		pid=$(ui_pid) || ok=1
 		obs="alive pid ${pid:-none}; 100x30: ${err:-every line 100 columns}"
 	fi
-	row size "50 resizes in a row (tmux), then 100x30" "alive, panes drawn, every line 100 columns" "$obs" $ok
+	ui_keys q
+	after_exit 0 || ok=1
+	row size "50 resizes in a row (tmux), then 100x30" "alive, panes drawn, every line 100 columns; q exits 0" \
+		"$obs; $(exit_line)" $ok
 	ui_stop
 
 	S=$W/storm.script
@@ -124,10 +128,11 @@ if scenario tiny; then
 	ui_resize 120 40
 	ui_wait 'volumes: images \(9\)' 2>/dev/null && ui_wait_gone 'too small' 2>/dev/null || ok=1
 	cols_ok 120 40 || ok=1
-	obs+="back to 120x40: panes $( [ $ok = 0 ] && echo restored || echo NOT restored)"
-	row size "40x10, 20x5, 1x1, then 120x40" "says too small, no crash; panes come back" "$obs" $ok
+	obs+="back to 120x40: panes $( [ $ok = 0 ] && echo restored || echo NOT restored); "
 	ui_keys q
 	after_exit 0 || ok=1
+	row size "40x10, 20x5, 1x1, then 120x40" "says too small, no crash; panes come back; q exits 0, tty restored" \
+		"$obs$(exit_line)" $ok
 	ui_stop
 fi
 
@@ -146,9 +151,10 @@ if scenario locale; then
 		cols_ok 120 40 || ok=1
 		have=$(locale -a 2>/dev/null | grep -ic "^${loc//-/}$\|^$loc$")
 		[ "$have" = 0 ] && note=" (locale not installed: libc falls back to C)" || note=""
-		row locale "LANG=LC_ALL=$loc$note, a UTF-8 image name" "ASCII boxes, no non-ASCII byte, one ? per character" \
-			"$nonascii non-ASCII lines; row '${name:0:30}'" $ok
 		ui_keys q
+		after_exit 0 || ok=1
+		row locale "LANG=LC_ALL=$loc$note, a UTF-8 image name" "ASCII boxes, no non-ASCII byte, one ? per character; q exits 0" \
+			"$nonascii non-ASCII lines; row '${name:0:30}'; $(exit_line)" $ok
 		ui_stop
 	done
 fi
@@ -279,9 +285,10 @@ if scenario pool; then
 	ui_keys g
 	ui_wait 'volumes: images \(9\)' 2>/dev/null || ok=1
 	pid=$(ui_pid) || ok=1
-	row ceph "pool deleted while its images pane is open, then r" "error in the images pane; pools and other pools still work" \
-		"images pane: '${msg:0:60}'; pools reloaded (3), volumes browsable" $ok
 	ui_keys q
+	after_exit 0 || ok=1
+	row ceph "pool deleted while its images pane is open, then r" "error in the images pane; pools and other pools still work; q exits 0" \
+		"images pane: '${msg:0:60}'; pools reloaded (3), volumes browsable; $(exit_line)" $ok
 	ui_stop
 
 	rbd create "volumes/volume-zzzzzzzz-vanish" --size 1M
@@ -300,9 +307,10 @@ if scenario pool; then
 	ui_keys k
 	ui_wait 'Watchers \(1\)' 2>/dev/null || ok=1
 	pid=$(ui_pid) || ok=1
-	row ceph "image removed between list and open" "error in the watchers pane, no verdict, no crash" \
-		"watchers pane + details: '${msg:1:70}'; the next image still opens" $ok
 	ui_keys q
+	after_exit 0 || ok=1
+	row ceph "image removed between list and open" "error in the watchers pane, no verdict, no crash; q exits 0" \
+		"watchers pane + details: '${msg:1:70}'; the next image still opens; $(exit_line)" $ok
 	ui_stop
 fi
 
@@ -346,13 +354,15 @@ if scenario dialog; then
 		ui_keys Space
 		runs || ok=1
 		grep -q '"destroyed"' "$AUDIT" 2>/dev/null && ok=1
-		obs+="after Nova's timeout: '${msg:0:50}'; domain $(runs && echo still runs || echo GONE)"
+		obs+="after Nova's timeout: '${msg:0:50}'; domain $(runs && echo still runs || echo GONE); "
 		ui_keys q
+		after_exit 0 || ok=1
+		obs+=$(exit_line)
 		ui_stop
 		"$SB/osdata" "$D" clear-faults >/dev/null
 		"$SB/unhold" "$D" "$NAME" >/dev/null 2>&1
 	fi
-	row dialog "Nova hangs during the destroy dialog's re-check" "'asking Nova', no confirm, Esc cancels, never destroys on a timeout" "$obs" $ok
+	row dialog "Nova hangs during the destroy dialog's re-check" "'asking Nova', no confirm, Esc cancels, never destroys on a timeout; q exits 0" "$obs" $ok
 fi
 
 echo

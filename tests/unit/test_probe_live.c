@@ -26,6 +26,7 @@
 #define NIMAGES 200
 #define HELD 37       /* the image a real qemu holds */
 #define WATCHED 101   /* the image this test watches itself, with librados */
+#define EXTRA 100     /* more images for probe_pool: the pool then spans two pages */
 
 static char prefix[64], holder[64];
 static struct ceph_conn *conn;
@@ -295,6 +296,79 @@ static void test_cancel_stops_issuing(void **state)
 	seen_free(s);
 }
 
+/* probe_pool: what it lists and probes while listing. */
+struct streamed {
+	struct ceph_image_ref *all;  /* rbd_list2's answer, for comparison */
+	size_t nall, listed, calls, twice, unknown;
+	bool *seen;
+	char *held, *watched;
+	size_t held_ws, watched_ws;
+};
+
+static void on_listed(size_t n, void *user)
+{
+	((struct streamed *)user)->listed += n;
+}
+
+static void on_streamed(struct probe_result *r, void *user)
+{
+	struct streamed *st = user;
+	st->calls++;
+	size_t k = 0;
+	while (k < st->nall && strcmp(st->all[k].name, r->image->name) != 0)
+		k++;
+	if (k == st->nall || strcmp(st->all[k].id, r->image->id) != 0) {
+		st->unknown++;
+		return;
+	}
+	st->twice += st->seen[k];
+	st->seen[k] = true;
+	if (strcmp(r->image->name, st->held) == 0)
+		st->held_ws = r->nwatchers;
+	if (strcmp(r->image->name, st->watched) == 0)
+		st->watched_ws = r->nwatchers;
+}
+
+/* The same images as rbd_list2 (names and ids), each probed once, watchers
+ * and all; the listed() counts add up to what was delivered. */
+static void test_pool_lists_like_rbd_list2(void **state)
+{
+	NEED_SANDBOX();
+	struct streamed st = {.held = image_name(HELD), .watched = image_name(WATCHED)};
+	struct rw_error e = {0};
+	/* past the first page (256 names), so that paging is exercised */
+	for (int i = 0; i < EXTRA; i++) {
+		char *name = xasprintf("%s-x%03d", prefix, i);
+		int order = 22;
+		assert_int_equal(rbd_create2(admin_io, name, 1 << 20, 1, &order), 0);
+		free(name);
+	}
+	assert_int_equal(ceph_list_images(conn, POOL, &st.all, &st.nall, &e), 0);
+	st.seen = xcalloc(st.nall, sizeof *st.seen);
+	struct probe_opts o = {.result = on_streamed, .listed = on_listed, .user = &st};
+	assert_int_equal(probe_pool(conn, POOL, &o, &e), 0);
+	assert_int_equal(st.unknown, 0);
+	assert_int_equal(st.twice, 0);
+	assert_int_equal(st.calls, st.nall);
+	assert_int_equal(st.listed, st.nall);
+	for (size_t k = 0; k < st.nall; k++)
+		if (!st.seen[k])
+			fail_msg("%s was listed by rbd_list2, not by probe_pool", st.all[k].name);
+	assert_true(st.watched_ws >= 1);
+	assert_true(!held || st.held_ws >= 1);
+	assert_true(st.nall > NIMAGES + EXTRA - 1);
+	assert_int_equal(probe_pool(conn, "no-such-pool", &o, &e), -ENOENT);
+	for (int i = 0; i < EXTRA; i++) {
+		char *name = xasprintf("%s-x%03d", prefix, i);
+		rbd_remove(admin_io, name);
+		free(name);
+	}
+	ceph_image_refs_free(st.all, st.nall);
+	free(st.seen);
+	free(st.held);
+	free(st.watched);
+}
+
 static void test_missing_pool(void **state)
 {
 	NEED_SANDBOX();
@@ -313,6 +387,7 @@ int main(void)
 	    cmocka_unit_test(test_qemu_holder_matches_rbd_status_fields),
 	    cmocka_unit_test(test_gone_and_old_format),
 	    cmocka_unit_test(test_cancel_stops_issuing),
+	    cmocka_unit_test(test_pool_lists_like_rbd_list2),
 	    cmocka_unit_test(test_missing_pool),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
