@@ -32,7 +32,8 @@ const char *holder_kind_name(enum holder_kind k)
 {
 	static const char *const names[] = {
 		[HOLDER_DOMAIN] = "libvirt", [HOLDER_QEMU] = "qemu", [HOLDER_RBD_NBD] = "rbd-nbd",
-		[HOLDER_RBD_CLI] = "rbd", [HOLDER_OTHER] = "process",
+		[HOLDER_RBD_CLI] = "rbd", [HOLDER_RBD_FUSE] = "rbd-fuse",
+		[HOLDER_OTHER] = "process",
 	};
 	return k <= HOLDER_OTHER ? names[k] : "process";
 }

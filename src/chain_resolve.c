@@ -324,6 +324,8 @@ static enum holder_kind kind_of_process(enum argv_kind k)
 		return HOLDER_RBD_NBD;
 	case ARGV_RBD_CLI:
 		return HOLDER_RBD_CLI;
+	case ARGV_RBD_FUSE:
+		return HOLDER_RBD_FUSE;
 	default:
 		return HOLDER_OTHER;
 	}
@@ -356,7 +358,7 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 		w->holders_error = xasprintf("process scan: %s", ch->procs_error);
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
-		if (!rbd_refs_match(&p->info.disks, iv->pool, iv->image))
+		if (!argv_info_holds(&p->info, iv->pool, iv->image))
 			continue;
 		struct holder *h = holder_for_process(w, p);
 		h->pid = p->pid;

@@ -43,6 +43,7 @@ enum holder_kind {
 	HOLDER_QEMU,     /* a local qemu process libvirt does not know */
 	HOLDER_RBD_NBD,  /* rbd-nbd: a block device mapping, not a VM */
 	HOLDER_RBD_CLI,  /* the rbd tool itself (export, import, …) */
+	HOLDER_RBD_FUSE, /* rbd-fuse: one image (-r) or every image of its pool */
 	HOLDER_OTHER,    /* some other local process naming the image */
 };
 const char *holder_kind_name(enum holder_kind k);

@@ -55,7 +55,7 @@ def literals(path, min_len=1):
 
 def argv_arrays(path):
     text = open(path, encoding="utf-8").read()
-    for m in re.finditer(r"argv\[\]\s*=\s*\{(.*?)\};", text, re.S):
+    for m in re.finditer(r"const char \*\w+\[\]\s*=\s*\{(.*?)\};", text, re.S):
         args = [b"".join(c_unescape(x.group(1)) for x in LIT.finditer(r.group(0)))
                 for r in RUN.finditer(m.group(1))]
         if args:

@@ -22,8 +22,8 @@ command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (make deps inst
 # What each target links beyond the common objects (paths under src/, no .c).
 declare -A EXTRA=(
 	[addr]="parse/addr"
-	[argv]="parse/argv"
-	[domxml]="parse/domxml parse/argv"
+	[argv]="parse/argv parse/argv_tools"
+	[domxml]="parse/domxml parse/argv parse/argv_tools"
 	[os_json]="parse/os_json"
 	[clouds]="backend/clouds"
 	[config]="config"
