@@ -88,6 +88,7 @@ put("argv", list(argv_arrays(os.path.join(UNIT, "test_argv.c"))) + list(unit("ar
 put("domxml", list(files(os.path.join(UNIT, "fixtures", "domxml", "*"))) + list(unit("domxml", 20)))
 put("os_json", list(files(os.path.join(UNIT, "fixtures", "os", "*"))) + list(unit("os_json", 2)))
 put("clouds", unit("clouds", 8))
+put("sessions", list(files(os.path.join(UNIT, "fixtures", "sessions", "*"))) + list(unit("sessions", 2)))
 put("config", unit("config", 4))
 put("theme", list(files(os.path.join(TOP, "themes", "*.theme"))) + list(unit("theme", 4)))
 # redact: the first byte only places the plant; the rest is the text.

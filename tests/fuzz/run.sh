@@ -5,7 +5,7 @@
 # Any crash, leak, timeout or UBSan report fails; the input is kept in
 # build/fuzz/crashes/NAME/ and copied to tests/fuzz/regress/NAME/ so it is replayed
 # on every later run (fix the parser, then keep the input).
-# Usage: tests/fuzz/run.sh [NAME…]   (NAME: addr argv domxml os_json clouds config theme redact)
+# Usage: tests/fuzz/run.sh [NAME…]   (NAME: addr argv domxml os_json clouds config theme redact sessions)
 #        FUZZ_SECONDS=10 tests/fuzz/run.sh      a short bounded run, e.g. for `make check`
 #        FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh    build and replay the regressions only
 # shellcheck disable=SC2089,SC2090 # -DX=\"…\" quotes are meant literally: they make C strings
@@ -29,9 +29,10 @@ declare -A EXTRA=(
 	[config]="config"
 	[theme]="ui/theme"
 	[redact]=""
+	[sessions]="parse/sessions parse/addr"
 )
 COMMON="util error rbdref redact"
-ALL="addr argv domxml os_json clouds config theme redact"
+ALL="addr argv domxml os_json clouds config theme redact sessions"
 TARGETS=${*:-$ALL}
 
 PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 json-c yaml-0.1)
