@@ -649,9 +649,11 @@ static char *mon_ask_take(struct mon_ask *m, struct mon_sessions *out)
 
 	if (m->a.rc < 0) {
 		char *what = xasprintf("mon.%s", m->name);
-		ceph_fail(m->c, &e, m->a.rc, what);
+		int rc = ceph_fail(m->c, &e, m->a.rc, what);
 		free(what);
-		return xstrdup(e.msg);
+		/* `profile rbd` (and even `allow r`) may not list sessions */
+		return rc == -EACCES ? xasprintf("%s (the user needs mon 'allow command sessions')", e.msg)
+		                     : xstrdup(e.msg);
 	}
 	if (parse_mon_sessions(m->a.out, m->a.outlen, out) < 0)
 		return xasprintf("mon.%s: answered with something other than a session list",

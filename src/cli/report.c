@@ -110,6 +110,8 @@ static struct json_object *watcher_json(const struct watcher_view *w)
 	json_object_object_add(o, "cookie", json_object_new_uint64(w->cookie));
 	json_object_object_add(o, "host", jstr(w->host));
 	json_object_object_add(o, "host_source", jstr(host_source_name(w->host_source)));
+	json_object_object_add(o, "cephx_user", jstr(w->cephx_user));
+	json_object_object_add(o, "host_note", jstr(w->host_note));
 	json_object_object_add(o, "libvirt_uri", jstr(w->libvirt_uri));
 	struct json_object *hs = json_object_new_array();
 	for (size_t i = 0; i < w->nholders; i++)
@@ -248,6 +250,10 @@ static void watcher_text(FILE *out, const struct watcher_view *w)
 			     : xasprintf("? (%s maps to no known host)", w->addr.ip);
 	line(out, "  ", "host", host);
 	free(host);
+	if (w->cephx_user)
+		line(out, "  ", "cephx", w->cephx_user);
+	if (w->host_note)
+		line(out, "  ", "note", w->host_note);
 	for (size_t i = 0; i < w->nholders; i++)
 		holder_text(out, &w->holders[i]);
 	if (w->holders_error)
