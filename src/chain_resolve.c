@@ -195,20 +195,27 @@ static pthread_cond_t *chain_cond(struct chain *ch)
 	return &ch->doms_cond;
 }
 
-/* The monitors' session lists, asked once per chain (until chain_forget), also
- * when several threads resolve watchers at once: the others wait for it. A
- * chain without Ceph (destroy's) has none. */
-static void ensure_sessions(struct chain *ch)
+/* A watcher missing from a list older than this may be a client that connected
+ * since (a browser stays open for hours): the list is read again, at most this
+ * often. */
+#define SESSIONS_MAX_AGE_MS 2000
+
+/* The monitors' session lists, asked once per chain (until chain_forget), or
+ * again when older than max_age_ms (>= 0), also when several threads resolve
+ * watchers at once: the others wait for it. A chain without Ceph (destroy's)
+ * has none. */
+static void ensure_sessions(struct chain *ch, long long max_age_ms)
 {
 	if (!ch->ceph)
 		return;
 	pthread_mutex_lock(&ch->lock);
 	while (ch->sessions_loading)
 		pthread_cond_wait(chain_cond(ch), &ch->lock);
-	bool loaded = ch->sessions_loaded;
-	ch->sessions_loading = !loaded;
+	bool fresh = ch->sessions_loaded &&
+		     (max_age_ms < 0 || clock_ms() - ch->sessions_ms <= max_age_ms);
+	ch->sessions_loading = !fresh;
 	pthread_mutex_unlock(&ch->lock);
-	if (loaded)
+	if (fresh)
 		return;
 	struct mon_sessions s = {0};
 	struct rw_error err = {0};
@@ -221,6 +228,7 @@ static void ensure_sessions(struct chain *ch)
 	ch->sessions_note = rc < 0 ? xstrdup(err.msg) : failed;
 	ch->sessions_loaded = true;
 	ch->sessions_loading = false;
+	ch->sessions_ms = clock_ms();
 	pthread_cond_broadcast(chain_cond(ch));
 	pthread_mutex_unlock(&ch->lock);
 }
@@ -241,9 +249,15 @@ static char *host_from_mon(struct chain *ch, struct watcher_view *w)
 {
 	char *host = NULL;
 
-	ensure_sessions(ch);
+	ensure_sessions(ch, -1);
 	pthread_mutex_lock(&ch->lock);
 	const struct mon_session *s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
+	if (!s && !ch->sessions_note) {  /* every monitor answered: a newer client? */
+		pthread_mutex_unlock(&ch->lock);
+		ensure_sessions(ch, SESSIONS_MAX_AGE_MS);
+		pthread_mutex_lock(&ch->lock);
+		s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
+	}
 	if (s && !str_empty(s->entity_name))
 		w->cephx_user = xstrdup(s->entity_name);
 	if (s)

@@ -7,7 +7,6 @@
 # back to the other sources and says why.
 set -u
 . "$(dirname "$0")/lib.sh"
-D=$SANDBOX_DIR
 T=$(mktemp -d /tmp/rbdwho-hs.XXXXXX)
 IMG=volume-$(new_uuid)
 QPID=''
