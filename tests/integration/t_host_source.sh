@@ -58,16 +58,16 @@ PY
 "$RBDWHO" find "volumes/$IMG" --json >"$T/find.json"; rc=$?
 [ $rc -eq 0 ] && pass "find exits 0" || fail "find exits 0 (got $rc)"
 w0='d["watchers"][0]'
-[ "$(json_get "$T/find.json" "$w0[\"host_source\"]")" = "ceph monitor session" ] &&
-  pass "host_source: ceph monitor session" || fail "host_source: $(json_get "$T/find.json" "$w0[\"host_source\"]")"
-[ "$(json_get "$T/find.json" "$w0[\"host\"]")" = "$(hostname)" ] &&
-  pass "host: this machine's name" || fail "host: $(json_get "$T/find.json" "$w0[\"host\"]")"
-[ "$(json_get "$T/find.json" "$w0[\"cephx_user\"]")" = client.hs-cinder ] &&
-  pass "cephx_user: client.hs-cinder" || fail "cephx_user: $(json_get "$T/find.json" "$w0[\"cephx_user\"]")"
-[ "$(json_get "$T/find.json" "$w0[\"host_note\"]")" = None ] &&
-  pass "no host note when the monitors answered" || fail "host note: $(json_get "$T/find.json" "$w0[\"host_note\"]")"
-[ "$(json_get "$T/find.json" "[h[\"pid\"] for h in $w0[\"holders\"]]")" = "[$QPID]" ] &&
-  pass "the local qemu is the holder (pid $QPID)" || fail "holders: $(json_get "$T/find.json" "[h[\"pid\"] for h in $w0[\"holders\"]]")"
+[ "$(json_get "$T/find.json" "${w0}[\"host_source\"]")" = "ceph monitor session" ] &&
+  pass "host_source: ceph monitor session" || fail "host_source: $(json_get "$T/find.json" "${w0}[\"host_source\"]")"
+[ "$(json_get "$T/find.json" "${w0}[\"host\"]")" = "$(hostname)" ] &&
+  pass "host: this machine's name" || fail "host: $(json_get "$T/find.json" "${w0}[\"host\"]")"
+[ "$(json_get "$T/find.json" "${w0}[\"cephx_user\"]")" = client.hs-cinder ] &&
+  pass "cephx_user: client.hs-cinder" || fail "cephx_user: $(json_get "$T/find.json" "${w0}[\"cephx_user\"]")"
+[ "$(json_get "$T/find.json" "${w0}[\"host_note\"]")" = None ] &&
+  pass "no host note when the monitors answered" || fail "host note: $(json_get "$T/find.json" "${w0}[\"host_note\"]")"
+[ "$(json_get "$T/find.json" "[h[\"pid\"] for h in ${w0}[\"holders\"]]")" = "[$QPID]" ] &&
+  pass "the local qemu is the holder (pid $QPID)" || fail "holders: $(json_get "$T/find.json" "[h[\"pid\"] for h in ${w0}[\"holders\"]]")"
 
 "$RBDWHO" find "volumes/$IMG" >"$T/find.txt"
 grep -qE "^  host +$(hostname) \(ceph monitor session\)$" "$T/find.txt" &&
@@ -83,18 +83,18 @@ grep -qE "^  cephx +client\.hs-cinder$" "$T/find.txt" &&
 # A user that may not list the sessions: the other sources answer, and it is said why.
 "$RBDWHO" --id hs-norights --keyring "$T/norights.keyring" find "volumes/$IMG" --json >"$T/norights.json"; rc=$?
 [ $rc -eq 0 ] && pass "find as client.hs-norights exits 0" || fail "find as client.hs-norights exits 0 (got $rc)"
-[ "$(json_get "$T/norights.json" "$w0[\"host_source\"]+' '+$w0[\"host\"]")" = "local address $(hostname)" ] &&
+[ "$(json_get "$T/norights.json" "${w0}[\"host_source\"]+' '+${w0}[\"host\"]")" = "local address $(hostname)" ] &&
   pass "without the right: host from the local address" ||
-  fail "without the right: $(json_get "$T/norights.json" "$w0[\"host_source\"]")"
-json_get "$T/norights.json" "$w0[\"host_note\"]" | grep -q "mon.a: permission denied for client.hs-norights" &&
+  fail "without the right: $(json_get "$T/norights.json" "${w0}[\"host_source\"]")"
+json_get "$T/norights.json" "${w0}[\"host_note\"]" | grep -q "mon.a: permission denied for client.hs-norights" &&
   pass "without the right: the note names the monitor and the refusal" ||
-  fail "without the right: note '$(json_get "$T/norights.json" "$w0[\"host_note\"]")'"
-[ "$(json_get "$T/norights.json" "$w0[\"cephx_user\"]")" = None ] &&
+  fail "without the right: note '$(json_get "$T/norights.json" "${w0}[\"host_note\"]")'"
+[ "$(json_get "$T/norights.json" "${w0}[\"cephx_user\"]")" = None ] &&
   pass "without the right: no cephx user claimed" || fail "without the right: a cephx user claimed"
 
 # `profile rbd, allow command sessions` is enough.
 "$RBDWHO" --id hs-sessions --keyring "$T/sessions.keyring" find "volumes/$IMG" --json >"$T/granted.json"
-[ "$(json_get "$T/granted.json" "$w0[\"host_source\"]+' '+str($w0[\"cephx_user\"])")" = "ceph monitor session client.hs-cinder" ] &&
+[ "$(json_get "$T/granted.json" "${w0}[\"host_source\"]+' '+str(${w0}[\"cephx_user\"])")" = "ceph monitor session client.hs-cinder" ] &&
   pass "mon 'profile rbd, allow command sessions' suffices" ||
-  fail "with allow command sessions: $(json_get "$T/granted.json" "$w0[\"host_source\"]")"
+  fail "with allow command sessions: $(json_get "$T/granted.json" "${w0}[\"host_source\"]")"
 finish

@@ -14,6 +14,9 @@ D=$SANDBOX_DIR
 T=$(mktemp -d /tmp/rbdwho-mons.XXXXXX)
 MONS=(hsb hsc)
 held=() stopped=''
+# quorum_has N: the quorum has N monitors.
+quorum_has() { [ "$(timeout 10 ceph quorum_status -f json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["quorum_names"]))' 2>/dev/null)" = "$1" ]; }
+poll() { local n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.2; done; return 1; }
 cleanup() {
   [ -n "$stopped" ] && kill -CONT "$stopped" 2>/dev/null
   for n in "${held[@]}"; do "$SB/unhold" "$D" "$n" >/dev/null 2>&1; rbd rm "volumes/volume-$n" >/dev/null 2>&1; done
@@ -23,13 +26,12 @@ cleanup() {
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -rf "$D/mon/ceph-$m" "$D/pids/mon.$m.pid"
   done
+  # the tests after this one start with the sandbox's one monitor in quorum
+  poll 300 quorum_has 1 || echo "  (mon.a alone is not in quorum after the test)"
   rm -rf "$T"
 }
 trap cleanup EXIT
 
-# quorum_has N: the quorum has N monitors.
-quorum_has() { [ "$(timeout 10 ceph quorum_status -f json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["quorum_names"]))' 2>/dev/null)" = "$1" ]; }
-poll() { local n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.2; done; return 1; }
 
 k=1
 for m in "${MONS[@]}"; do
