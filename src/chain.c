@@ -32,7 +32,8 @@ const char *holder_kind_name(enum holder_kind k)
 {
 	static const char *const names[] = {
 		[HOLDER_DOMAIN] = "libvirt", [HOLDER_QEMU] = "qemu", [HOLDER_RBD_NBD] = "rbd-nbd",
-		[HOLDER_RBD_CLI] = "rbd", [HOLDER_OTHER] = "process",
+		[HOLDER_RBD_CLI] = "rbd", [HOLDER_RBD_FUSE] = "rbd-fuse",
+		[HOLDER_OTHER] = "process",
 	};
 	return k <= HOLDER_OTHER ? names[k] : "process";
 }
@@ -42,9 +43,9 @@ const char *host_source_name(enum host_source s)
 	static const char *const names[] = {
 		[HOST_UNMAPPED] = "unmapped", [HOST_LOCAL] = "local address",
 		[HOST_CONFIG] = "config [hosts]", [HOST_NOVA] = "nova os-hypervisors host_ip",
-		[HOST_DNS] = "reverse DNS",
+		[HOST_DNS] = "reverse DNS", [HOST_MON] = "ceph monitor session",
 	};
-	return s <= HOST_DNS ? names[s] : "unmapped";
+	return s <= HOST_MON ? names[s] : "unmapped";
 }
 
 static int connect_openstack(struct chain *ch, const struct chain_opts *opts)
@@ -159,6 +160,10 @@ void chain_forget(struct chain *ch)
 	free(ch->procs_error);
 	ch->procs_error = NULL;
 	nova_cache_clear(ch);
+	mon_sessions_free(&ch->sessions);
+	ch->sessions_loaded = false;
+	free(ch->sessions_note);
+	ch->sessions_note = NULL;
 	pthread_mutex_unlock(&ch->lock);
 }
 

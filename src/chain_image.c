@@ -26,6 +26,8 @@ static void watcher_view_clear(struct watcher_view *w)
 {
 	free(w->address);
 	free(w->host);
+	free(w->cephx_user);
+	free(w->host_note);
 	free(w->libvirt_uri);
 	for (size_t i = 0; i < w->nholders; i++)
 		holder_clear(&w->holders[i]);

@@ -36,6 +36,11 @@ struct chain {
 	char *hv_error;
 	struct domain_cache *doms;
 	size_t ndoms, cap_doms;
+	bool sessions_loaded;          /* the monitors' sessions, asked once per chain */
+	bool sessions_loading;         /* one thread is asking; the others wait (doms_cond) */
+	long long sessions_ms;         /* when they were read (clock_ms) */
+	struct mon_sessions sessions;
+	char *sessions_note;           /* monitors that did not answer, and why */
 	bool procs_loaded;
 	struct proc_list procs;
 	char *procs_error;

@@ -185,10 +185,116 @@ static char *host_from_nova(struct chain *ch, const char *ip)
 	return host;
 }
 
+/* ch->doms_cond, made on first use (ch->lock held). */
+static pthread_cond_t *chain_cond(struct chain *ch)
+{
+	if (!ch->doms_cond_ready) {
+		pthread_cond_init(&ch->doms_cond, NULL);
+		ch->doms_cond_ready = true;
+	}
+	return &ch->doms_cond;
+}
+
+/* A watcher missing from a list older than this may be a client that connected
+ * since (a browser stays open for hours): the list is read again, at most this
+ * often. */
+#define SESSIONS_MAX_AGE_MS 2000
+
+/* The monitors' session lists, asked once per chain (until chain_forget), or
+ * again when older than max_age_ms (>= 0), also when several threads resolve
+ * watchers at once: the others wait for it. A chain without Ceph (destroy's)
+ * has none. */
+static void ensure_sessions(struct chain *ch, long long max_age_ms)
+{
+	if (!ch->ceph)
+		return;
+	pthread_mutex_lock(&ch->lock);
+	while (ch->sessions_loading)
+		pthread_cond_wait(chain_cond(ch), &ch->lock);
+	bool fresh = ch->sessions_loaded &&
+		     (max_age_ms < 0 || clock_ms() - ch->sessions_ms <= max_age_ms);
+	ch->sessions_loading = !fresh;
+	pthread_mutex_unlock(&ch->lock);
+	if (fresh)
+		return;
+	struct mon_sessions s = {0};
+	struct rw_error err = {0};
+	char *failed = NULL;
+	int rc = ceph_mon_sessions(ch->ceph, &s, &failed, &err);
+	pthread_mutex_lock(&ch->lock);
+	mon_sessions_free(&ch->sessions);
+	free(ch->sessions_note);
+	ch->sessions = s;
+	ch->sessions_note = rc < 0 ? xstrdup(err.msg) : failed;
+	ch->sessions_loaded = true;
+	ch->sessions_loading = false;
+	ch->sessions_ms = clock_ms();
+	pthread_cond_broadcast(chain_cond(ch));
+	pthread_mutex_unlock(&ch->lock);
+}
+
+/* Host names that say nothing about which machine a client runs on. */
+static bool host_name_is_vague(const char *h)
+{
+	return str_empty(h) || strcmp(h, "localhost") == 0 ||
+	       str_starts_with(h, "localhost.") || strcmp(h, "localhost6") == 0;
+}
+
+/* The watcher's own monitor session (same global id and nonce): its cephx user,
+ * and its own host name, unless that name cannot be trusted to name the
+ * machine: "localhost", or our own name for a client whose address is not
+ * ours (or another name for one whose address is). NULL with w->host_note
+ * saying why when the monitors give no usable host. */
+static char *host_from_mon(struct chain *ch, struct watcher_view *w)
+{
+	char *host = NULL;
+
+	ensure_sessions(ch, -1);
+	pthread_mutex_lock(&ch->lock);
+	const struct mon_session *s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
+	if (!s && !ch->sessions_note) {  /* every monitor answered: a newer client? */
+		pthread_mutex_unlock(&ch->lock);
+		ensure_sessions(ch, SESSIONS_MAX_AGE_MS);
+		pthread_mutex_lock(&ch->lock);
+		s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
+	}
+	if (s && !str_empty(s->entity_name))
+		w->cephx_user = xstrdup(s->entity_name);
+	if (s)
+		host = xstrdup(s->remote_host);
+	if (!s && ch->sessions_note)
+		w->host_note = xasprintf("the monitors' session list: %s", ch->sessions_note);
+	else if (!s && ch->sessions_loaded)
+		w->host_note = xasprintf("no monitor lists a session of client.%llu with nonce %u "
+					 "(it may have connected after the list was read)",
+					 (unsigned long long)w->client, w->addr.nonce);
+	pthread_mutex_unlock(&ch->lock);
+	bool ours = host && strcmp(host, ch->local_host) == 0;
+	if (host && (host_name_is_vague(host) || ours != hostmap_is_local_ip(w->addr.ip))) {
+		w->host_note = xasprintf("the monitors give host name '%s' for %s, which %s: not used",
+					 host, w->addr.ip,
+					 host_name_is_vague(host) ? "names no machine"
+					 : ours ? "is this machine's name but not its address"
+						: "is not this machine's name but its address");
+		free(host);
+		host = NULL;
+	}
+	return host;
+}
+
+/* A watcher whose client runs here: its processes are this machine's. */
+static bool watcher_is_local(const struct watcher_view *w)
+{
+	return w->host_source == HOST_LOCAL ||
+	       (w->host_source == HOST_MON && hostmap_is_local_ip(w->addr.ip));
+}
+
 static void map_host(struct chain *ch, struct watcher_view *w)
 {
 	const char *ip = w->addr.ip;
-	if ((w->host = config_map_host(ch->cfg, ip)))
+	if ((w->host = host_from_mon(ch, w)))
+		w->host_source = HOST_MON;
+	else if ((w->host = config_map_host(ch->cfg, ip)))
 		w->host_source = HOST_CONFIG;
 	else if (hostmap_is_local_ip(ip) && (w->host = xstrdup(ch->local_host)))
 		w->host_source = HOST_LOCAL;
@@ -227,13 +333,9 @@ static struct domain_cache *domain_cache_find(struct chain *ch, const char *uri)
 /* Waits, ch->lock held, while another thread lists uri's domains. */
 static struct domain_cache *domain_cache_wait(struct chain *ch, const char *uri)
 {
-	if (!ch->doms_cond_ready) {
-		pthread_cond_init(&ch->doms_cond, NULL);
-		ch->doms_cond_ready = true;
-	}
 	struct domain_cache *dc;
 	while ((dc = domain_cache_find(ch, uri)) && dc->loading)
-		pthread_cond_wait(&ch->doms_cond, &ch->lock);
+		pthread_cond_wait(chain_cond(ch), &ch->lock);
 	return dc;
 }
 
@@ -324,6 +426,8 @@ static enum holder_kind kind_of_process(enum argv_kind k)
 		return HOLDER_RBD_NBD;
 	case ARGV_RBD_CLI:
 		return HOLDER_RBD_CLI;
+	case ARGV_RBD_FUSE:
+		return HOLDER_RBD_FUSE;
 	default:
 		return HOLDER_OTHER;
 	}
@@ -356,7 +460,7 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 		w->holders_error = xasprintf("process scan: %s", ch->procs_error);
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
-		if (!rbd_refs_match(&p->info.disks, iv->pool, iv->image))
+		if (!argv_info_holds(&p->info, iv->pool, iv->image))
 			continue;
 		struct holder *h = holder_for_process(w, p);
 		h->pid = p->pid;
@@ -456,7 +560,7 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 	else if (w->host)
 		w->holders_error = xasprintf("host name '%s' cannot be put in a libvirt URI safely; "
 					     "map it in the config's [uris]", w->host);
-	if (w->host_source == HOST_LOCAL)
+	if (watcher_is_local(w))
 		add_process_holders(ch, iv, w);
 	for (size_t i = 0; i < w->nholders; i++)
 		judge_holder(ch, &w->holders[i], false);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "rbdwho/error.h"
+#include "rbdwho/parse_sessions.h"
 
 struct ceph_opts {
 	const char *conf;     /* ceph.conf path; NULL: $CEPH_CONF, then the default search */
@@ -62,6 +63,16 @@ struct ceph_watcher {
 int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
 		       struct ceph_watcher **out, size_t *n, struct rw_error *err);
 void ceph_watchers_free(struct ceph_watcher *v, size_t n);
+
+/* Every monitor's session list, merged (parse_sessions.h): a client holds a
+ * session with one monitor only, so every monitor of the map is asked, all at
+ * once, each bounded by the mon op timeout — the `sessions` command sent to
+ * mon NAME as `ceph tell mon.NAME sessions` sends it (rados_mon_command_target).
+ * Returns 0 when at least one monitor answered; *failed is then NULL, or names
+ * the monitors that did not and why ("mon.b: timed out after 10 s"), malloc'd.
+ * Fails when the monitor map cannot be read or no monitor answered. */
+int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **failed,
+		      struct rw_error *err);
 
 /* The connection's rados_t (as void *, so this header needs no librados), for
  * the bulk probe (probe.h); owned by the connection. */

@@ -43,6 +43,7 @@ enum holder_kind {
 	HOLDER_QEMU,     /* a local qemu process libvirt does not know */
 	HOLDER_RBD_NBD,  /* rbd-nbd: a block device mapping, not a VM */
 	HOLDER_RBD_CLI,  /* the rbd tool itself (export, import, …) */
+	HOLDER_RBD_FUSE, /* rbd-fuse: one image (-r) or every image of its pool */
 	HOLDER_OTHER,    /* some other local process naming the image */
 };
 const char *holder_kind_name(enum holder_kind k);
@@ -70,6 +71,7 @@ enum host_source {
 	HOST_CONFIG,       /* the config file's [hosts] map */
 	HOST_NOVA,         /* Nova os-hypervisors host_ip */
 	HOST_DNS,          /* reverse DNS */
+	HOST_MON,          /* the monitors' session list: the client's own host name */
 };
 const char *host_source_name(enum host_source s);
 
@@ -79,6 +81,8 @@ struct watcher_view {
 	uint64_t client, cookie;
 	char *host;     /* NULL when unmapped */
 	enum host_source host_source;
+	char *cephx_user;  /* "client.cinder", from the watcher's monitor session; NULL if unknown */
+	char *host_note;   /* a host source that could not answer, and why; NULL if none */
 	char *libvirt_uri;
 	struct holder *holders;
 	size_t nholders;

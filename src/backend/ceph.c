@@ -3,6 +3,7 @@
  * wait is bounded by the mon/OSD op timeouts set at connect. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -588,6 +589,119 @@ void ceph_watchers_free(struct ceph_watcher *v, size_t n)
 	for (size_t i = 0; v && i < n; i++)
 		free(v[i].address);
 	free(v);
+}
+
+/* ---- the monitors' sessions ---- */
+
+/* One mon command's answer, with its buffers freed whatever happens. */
+struct mon_answer {
+	int rc;
+	char *out, *outs;
+	size_t outlen, outslen;
+};
+
+static void mon_answer_free(struct mon_answer *a)
+{
+	rados_buffer_free(a->out);
+	rados_buffer_free(a->outs);
+	memset(a, 0, sizeof(*a));
+}
+
+static int ceph_mon_names(struct ceph_conn *c, struct strvec *names, struct rw_error *err)
+{
+	const char *cmd[] = {"{\"prefix\":\"mon dump\",\"format\":\"json\"}"};
+	struct mon_answer a = {0};
+	int rc = rados_mon_command(c->cluster, cmd, 1, "", 0, &a.out, &a.outlen, &a.outs,
+	                           &a.outslen);
+
+	if (rc < 0)
+		rc = ceph_fail(c, err, rc, "cannot read the monitor map");
+	else if (parse_monmap_names(a.out, a.outlen, names) < 0 || names->n == 0)
+		rc = rw_error_set(err, -EPROTO, "the monitors answered `mon dump` with no monitor list");
+	mon_answer_free(&a);
+	return rc;
+}
+
+/* One monitor asked on its own thread: a dead monitor costs one timeout,
+ * not one per monitor after it. */
+struct mon_ask {
+	struct ceph_conn *c;
+	const char *name;
+	pthread_t thread;
+	bool threaded;
+	struct mon_answer a;
+};
+
+static void *mon_ask_run(void *arg)
+{
+	struct mon_ask *m = arg;
+	const char *cmd[] = {"{\"prefix\":\"sessions\",\"format\":\"json\"}"};
+
+	m->a.rc = rados_mon_command_target(m->c->cluster, m->name, cmd, 1, "", 0, &m->a.out,
+	                                   &m->a.outlen, &m->a.outs, &m->a.outslen);
+	return NULL;
+}
+
+/* Merges one monitor's answer into out; the reason it failed otherwise. */
+static char *mon_ask_take(struct mon_ask *m, struct mon_sessions *out)
+{
+	struct rw_error e = {0};
+
+	if (m->a.rc < 0) {
+		char *what = xasprintf("mon.%s", m->name);
+		int rc = ceph_fail(m->c, &e, m->a.rc, what);
+		free(what);
+		/* `profile rbd` (and even `allow r`) may not list sessions */
+		return rc == -EACCES ? xasprintf("%s (the user needs mon 'allow command sessions')", e.msg)
+		                     : xstrdup(e.msg);
+	}
+	if (parse_mon_sessions(m->a.out, m->a.outlen, out) < 0)
+		return xasprintf("mon.%s: answered with something other than a session list",
+		                 m->name);
+	return NULL;
+}
+
+int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **failed,
+                      struct rw_error *err)
+{
+	struct strvec names = {0};
+	struct buf why = {0};
+	size_t answered = 0;
+	int rc = ceph_mon_names(c, &names, err);
+
+	*failed = NULL;
+	if (rc) {
+		strvec_free(&names);
+		return rc;
+	}
+	struct mon_ask *m = xcalloc(names.n, sizeof(*m));
+	for (size_t i = 0; i < names.n; i++) {
+		m[i].c = c;
+		m[i].name = names.v[i];
+		m[i].threaded = pthread_create(&m[i].thread, NULL, mon_ask_run, &m[i]) == 0;
+		if (!m[i].threaded)
+			mon_ask_run(&m[i]);
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		if (m[i].threaded)
+			pthread_join(m[i].thread, NULL);
+		char *reason = mon_ask_take(&m[i], out);
+		if (reason)
+			buf_printf(&why, "%s%s", why.len ? "; " : "", reason);
+		else
+			answered++;
+		free(reason);
+		mon_answer_free(&m[i].a);
+	}
+	free(m);
+	strvec_free(&names);
+	if (answered == 0) {
+		rc = rw_error_set(err, -EIO, "no monitor listed its sessions: %s", why.p);
+		buf_free(&why);
+		return rc;
+	}
+	*failed = why.p;
+	return 0;
 }
 
 void *ceph_rados_handle(struct ceph_conn *c)

@@ -228,7 +228,7 @@ static int proc_read_one(int rootfd, const char *name, time_t btime, struct proc
 		proc_split_cmdline(cmd.p, cmd.len, &argv, &argc);
 	if (rc == 0 && (argc == 0 || parse_argv(argv, argc, &h->info) != 0))
 		rc = -ENOENT; /* a kernel thread or a zombie: no command line */
-	if (rc == 0 && h->info.disks.n == 0)
+	if (rc == 0 && !argv_info_names_rbd(&h->info))
 		rc = -ENOENT;
 	if (rc == 0) {
 		h->pid = (pid_t)strtol(name, NULL, 10);

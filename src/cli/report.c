@@ -110,6 +110,8 @@ static struct json_object *watcher_json(const struct watcher_view *w)
 	json_object_object_add(o, "cookie", json_object_new_uint64(w->cookie));
 	json_object_object_add(o, "host", jstr(w->host));
 	json_object_object_add(o, "host_source", jstr(host_source_name(w->host_source)));
+	json_object_object_add(o, "cephx_user", jstr(w->cephx_user));
+	json_object_object_add(o, "host_note", jstr(w->host_note));
 	json_object_object_add(o, "libvirt_uri", jstr(w->libvirt_uri));
 	struct json_object *hs = json_object_new_array();
 	for (size_t i = 0; i < w->nholders; i++)
@@ -248,6 +250,10 @@ static void watcher_text(FILE *out, const struct watcher_view *w)
 			     : xasprintf("? (%s maps to no known host)", w->addr.ip);
 	line(out, "  ", "host", host);
 	free(host);
+	if (w->cephx_user)
+		line(out, "  ", "cephx", w->cephx_user);
+	if (w->host_note)
+		line(out, "  ", "note", w->host_note);
 	for (size_t i = 0; i < w->nholders; i++)
 		holder_text(out, &w->holders[i]);
 	if (w->holders_error)
@@ -328,6 +334,29 @@ static struct json_object *disks_json(const struct rbd_refs *d)
 	return a;
 }
 
+/* Kernel-mapped devices a qemu's disks are (dev_id null when the path names
+ * the image, which is then in disks too). */
+static struct json_object *krbd_json(const struct argv_info *info)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < info->nkrbd; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "path", jstr(info->krbd[i].path));
+		json_object_object_add(o, "dev_id", info->krbd[i].dev_id >= 0
+							   ? json_object_new_int(info->krbd[i].dev_id)
+							   : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* The spec of an rbd-fuse that exposes a whole pool: "POOL/" or "POOL/NS/"
+ * followed by an asterisk (every image); malloc'd. */
+static char *whole_pool_spec(const struct rbd_ref *r)
+{
+	return r->nspace ? xasprintf("%s/%s/*", r->pool, r->nspace) : xasprintf("%s/*", r->pool);
+}
+
 struct json_object *report_procs_json(const struct proc_list *l)
 {
 	char t[64];
@@ -342,6 +371,10 @@ struct json_object *report_procs_json(const struct proc_list *l)
 		json_object_object_add(o, "name", jstr(p->info.name));
 		json_object_object_add(o, "uuid", jstr(p->info.uuid));
 		json_object_object_add(o, "disks", disks_json(&p->info.disks));
+		json_object_object_add(o, "krbd", krbd_json(&p->info));
+		char *whole = p->info.whole_pool.pool ? whole_pool_spec(&p->info.whole_pool) : NULL;
+		json_object_object_add(o, "whole_pool", jstr(whole));
+		free(whole);
 		json_object_object_add(o, "cmdline", jstr(p->cmdline));
 		json_object_array_add(a, o);
 	}
@@ -359,6 +392,14 @@ void report_procs_text(FILE *out, const struct proc_list *l)
 			buf_printf(&disks, "%s%s", d ? "," : "", spec);
 			free(spec);
 		}
+		if (p->info.whole_pool.pool) {
+			char *spec = whole_pool_spec(&p->info.whole_pool);
+			buf_printf(&disks, "%s%s", disks.len ? "," : "", spec);
+			free(spec);
+		}
+		for (size_t d = 0; d < p->info.nkrbd; d++)
+			if (p->info.krbd[d].dev_id >= 0)
+				buf_printf(&disks, "%s%s", disks.len ? "," : "", p->info.krbd[d].path);
 		char *row = xasprintf("%-8d %-8s %-10s %-24s %-36s %s", (int)p->pid,
 				      argv_kind_name(p->info.kind), p->user ? p->user : "?",
 				      p->info.name ? p->info.name : "-", p->info.uuid ? p->info.uuid : "-",

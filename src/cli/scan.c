@@ -27,8 +27,9 @@ static void print_rows(const struct image_view *iv)
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		const struct watcher_view *w = &iv->watchers[i];
 		const struct holder *h = w->nholders ? &w->holders[0] : NULL;
-		char *row = xasprintf("%-8s %s/%s  %s  %s  %s%s%s", verdict_name(w->verdict), iv->pool,
-				      iv->image, w->address, w->host ? w->host : "?",
+		char *row = xasprintf("%-8s %s/%s  %s  %s%s%s  %s%s%s", verdict_name(w->verdict),
+				      iv->pool, iv->image, w->address, w->host ? w->host : "?",
+				      w->cephx_user ? " " : "", w->cephx_user ? w->cephx_user : "",
 				      h && h->name ? h->name : "-", h && h->uuid ? " " : "",
 				      h && h->uuid ? h->uuid : "");
 		char *safe = sanitize_terminal(row);

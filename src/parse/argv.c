@@ -1,6 +1,7 @@
 /* argv.c — reads a process's command line for the RBD images it holds: qemu's
- * -drive/-blockdev/-name/-uuid (with qemu's two escape layers), rbd-nbd, the rbd
- * CLI, and a catch-all for any other program naming `rbd:POOL/IMAGE`. No I/O. */
+ * -drive/-blockdev/-name/-uuid/-smbios (with qemu's two escape layers) and its
+ * kernel-mapped disks, the entry points, and a catch-all for any other program
+ * naming `rbd:POOL/IMAGE`; Ceph's own tools are read in argv_tools.c. No I/O. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "rbdwho/parse_argv.h"
 #include "rbdwho/util.h"
+#include "argv_internal.h"
 
 /* The JSON a -blockdev carries nests at most a few levels; anything deeper
  * is not a real command line and not worth recursing into. */
@@ -114,7 +116,7 @@ static int str_eq_null(const char *a, const char *b)
 
 /* Takes r's strings. A command line naming the same image twice (a -drive and
  * a json: copy of it, say) holds it once. */
-static void argv_add_disk(struct argv_info *out, struct rbd_ref *r)
+void argv_add_disk(struct argv_info *out, struct rbd_ref *r)
 {
 	for (size_t i = 0; i < out->disks.n; i++) {
 		const struct rbd_ref *d = &out->disks.v[i];
@@ -267,6 +269,80 @@ static void argv_add_drive_file(struct argv_info *out, const char *file)
 		argv_add_disk(out, &r);
 }
 
+/* ---- kernel-mapped RBD devices (krbd) ---- */
+
+static void argv_add_krbd(struct argv_info *out, const char *path, int dev_id)
+{
+	for (size_t i = 0; i < out->nkrbd; i++)
+		if (strcmp(out->krbd[i].path, path) == 0)
+			return;
+	xgrow(&out->krbd, &out->cap_krbd, out->nkrbd + 1, sizeof(*out->krbd));
+	out->krbd[out->nkrbd].path = xstrdup(path);
+	out->krbd[out->nkrbd].dev_id = dev_id;
+	out->nkrbd++;
+}
+
+/* The N of "N" or "NpM" (partition M of /dev/rbdN); -1 when s is neither. */
+static int krbd_dev_number(const char *s)
+{
+	int n = 0;
+	size_t digits = strspn(s, "0123456789");
+
+	if (digits == 0 || digits > 6)
+		return -1;
+	for (size_t i = 0; i < digits; i++)
+		n = n * 10 + (s[i] - '0');
+	s += digits;
+	if (*s == 'p' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1))
+		s += strlen(s);
+	return *s ? -1 : n;
+}
+
+/* "POOL/IMAGE[@SNAP]" or "POOL/NS/IMAGE[@SNAP]" as the udev rule's
+ * ceph-rbdnamer names a mapping; no empty, "." or ".." component. */
+static int krbd_spec_ok(const char *spec)
+{
+	size_t parts = 0;
+
+	for (const char *p = spec;; p++) {
+		size_t len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)))
+			return 0;
+		parts++;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return parts == 2 || parts == 3;
+}
+
+/* A disk path that is a kernel RBD mapping: /dev/rbdN[pM] (the device number
+ * only), /dev/rbd/POOL/[NS/]IMAGE (udev's link) or
+ * /dev/rbd-pve/FSID/POOL/[NS/]IMAGE (Proxmox VE's link): pool and image. */
+static void argv_add_devpath(struct argv_info *out, const char *path)
+{
+	const char *spec = NULL;
+	struct rbd_ref r;
+
+	if (str_starts_with(path, "/dev/rbd/")) {
+		spec = path + strlen("/dev/rbd/");
+	} else if (str_starts_with(path, "/dev/rbd-pve/")) {
+		const char *fsid = path + strlen("/dev/rbd-pve/");
+		const char *slash = strchr(fsid, '/');
+		if (slash && slash > fsid)
+			spec = slash + 1;
+	} else if (str_starts_with(path, "/dev/rbd")) {
+		int n = krbd_dev_number(path + strlen("/dev/rbd"));
+		if (n >= 0)
+			argv_add_krbd(out, path, n);
+		return;
+	}
+	if (!spec || !krbd_spec_ok(spec) || rbd_ref_parse_spec(spec, &r) != 0)
+		return;
+	argv_add_disk(out, &r);
+	argv_add_krbd(out, path, -1);
+}
+
 /* ---- JSON block nodes ({"driver":"rbd",…}, possibly under "file") ---- */
 
 static const char *json_str(struct json_object *o, const char *key)
@@ -276,6 +352,13 @@ static const char *json_str(struct json_object *o, const char *key)
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/* The block drivers that open a host path: where a krbd device shows up. */
+static int is_file_driver(const char *driver)
+{
+	return !strcmp(driver, "host_device") || !strcmp(driver, "file") ||
+	       !strcmp(driver, "host_cdrom");
 }
 
 static void argv_json_walk(struct json_object *o, int depth, struct argv_info *out)
@@ -294,6 +377,10 @@ static void argv_json_walk(struct json_object *o, int depth, struct argv_info *o
 	if (driver && strcmp(driver, "rbd") == 0) {
 		argv_add_fields(out, json_str(o, "pool"), json_str(o, "namespace"),
 		                json_str(o, "image"), json_str(o, "snapshot"), json_str(o, "user"));
+		return;
+	}
+	if (driver && is_file_driver(driver) && json_str(o, "filename")) {
+		argv_add_devpath(out, json_str(o, "filename"));
 		return;
 	}
 	/* The rbd node sits under "file" (raw over rbd), "backing", quorum's
@@ -322,31 +409,40 @@ static void argv_add_json(struct argv_info *out, const char *text)
 /* ---- qemu options ---- */
 
 /* Dotted key=value forms: "driver=rbd,pool=…" or "file.driver=rbd,file.pool=…";
- * every prefix whose driver is rbd is one image. */
+ * every prefix whose driver is rbd is one image, and one whose driver opens a
+ * host path ("file.driver=host_device,file.filename=/dev/rbd0") may be krbd. */
 static void argv_add_dotted(struct argv_info *out, const struct qopts *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
-		const char *k = o->v[i].key;
-		if (!str_ends_with(k, "driver") || strcmp(o->v[i].val, "rbd") != 0)
+		const char *k = o->v[i].key, *drv = o->v[i].val;
+		if (!str_ends_with(k, "driver") || (strcmp(drv, "rbd") != 0 && !is_file_driver(drv)))
 			continue;
 		size_t plen = strlen(k) - strlen("driver");
 		if (plen > 0 && k[plen - 1] != '.')
 			continue;
 		char *prefix = xstrndup(k, plen);
-		argv_add_fields(out, qopts_get(o, prefix, "pool"),
-		                qopts_get(o, prefix, "namespace"), qopts_get(o, prefix, "image"),
-		                qopts_get(o, prefix, "snapshot"), qopts_get(o, prefix, "user"));
+		const char *filename = qopts_get(o, prefix, "filename");
+		if (strcmp(drv, "rbd") == 0)
+			argv_add_fields(out, qopts_get(o, prefix, "pool"),
+			                qopts_get(o, prefix, "namespace"),
+			                qopts_get(o, prefix, "image"),
+			                qopts_get(o, prefix, "snapshot"), qopts_get(o, prefix, "user"));
+		else if (filename)
+			argv_add_devpath(out, filename);
 		free(prefix);
 	}
 }
 
-/* A filename as qemu takes it anywhere: rbd:… or a json:{…} pseudo-file. */
+/* A filename as qemu takes it anywhere: rbd:…, a json:{…} pseudo-file, or a
+ * host device path that may be a kernel RBD mapping. */
 static void argv_add_filename(struct argv_info *out, const char *file)
 {
 	if (str_starts_with(file, "rbd:"))
 		argv_add_drive_file(out, file);
 	else if (str_starts_with(file, "json:"))
 		argv_add_json(out, file + 5);
+	else if (str_starts_with(file, "/dev/rbd"))
+		argv_add_devpath(out, file);
 }
 
 static void argv_qemu_drive(struct argv_info *out, const char *val)
@@ -389,6 +485,23 @@ static void argv_qemu_name(struct argv_info *out, const char *val)
 	qopts_free(&o);
 }
 
+/* -smbios type=1,…,uuid=UUID: the VM's UUID where -uuid is absent (Nova and
+ * libvirt give both; some set-ups give only this one). Later ones win. */
+static void argv_qemu_smbios(char **uuid, const char *val)
+{
+	struct qopts o = {0};
+	const char *type, *u;
+
+	qopts_parse(val, NULL, &o);
+	type = qopts_get(&o, "", "type");
+	u = qopts_get(&o, "", "uuid");
+	if (type && strcmp(type, "1") == 0 && !str_empty(u)) {
+		free(*uuid);
+		*uuid = xstrdup(u);
+	}
+	qopts_free(&o);
+}
+
 /* qemu takes "-opt" and "--opt" alike. */
 static const char *qemu_opt_name(const char *arg)
 {
@@ -399,6 +512,8 @@ static const char *qemu_opt_name(const char *arg)
 
 static void argv_parse_qemu(const char *const *argv, size_t argc, struct argv_info *out)
 {
+	char *smbios_uuid = NULL;
+
 	for (size_t i = 1; i < argc; i++) {
 		const char *opt = argv[i] ? qemu_opt_name(argv[i]) : NULL;
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -418,222 +533,17 @@ static void argv_parse_qemu(const char *const *argv, size_t argc, struct argv_in
 		else if (strcmp(opt, "uuid") == 0) {
 			free(out->uuid);
 			out->uuid = xstrdup(val);
-		} else
+		} else if (strcmp(opt, "smbios") == 0)
+			argv_qemu_smbios(&smbios_uuid, val);
+		else
 			continue; /* the value, if any, is looked at as a bare argument */
 		i++;
 	}
-}
-
-/* ---- rbd-nbd and the rbd CLI ---- */
-
-/* Options of rbd-nbd, rbd and Ceph's common arguments that take a value as the
- * next word; anything else starting with '-' is taken for a flag. */
-static const char *const ceph_value_opts[] = {
-    "--device",
-    "--io-timeout",
-    "--max_part",
-    "--nbds_max",
-    "--reattach-timeout",
-    "--quiesce-hook",
-    "--cookie",
-    "--snap-id",
-    "--encryption-format",
-    "--encryption-passphrase-file",
-    "--timeout",
-    "-p",
-    "--pool",
-    "--image",
-    "--snap",
-    "--namespace",
-    "--dest",
-    "--dest-pool",
-    "--dest-namespace",
-    "--image-feature",
-    "--image-format",
-    "-s",
-    "--size",
-    "--order",
-    "--object-size",
-    "--stripe-unit",
-    "--stripe-count",
-    "--data-pool",
-    "--io-type",
-    "--io-size",
-    "--io-threads",
-    "--io-total",
-    "--io-pattern",
-    "--format",
-    "--from-snap",
-    "--export-format",
-    "-t",
-    "--device-type",
-    "-o",
-    "--options",
-    "--path",
-    "--image-id",
-    "--journal",
-    "-c",
-    "--conf",
-    "-i",
-    "--id",
-    "--user",
-    "-n",
-    "--name",
-    "-k",
-    "--keyring",
-    "--key",
-    "--keyfile",
-    "--cluster",
-    "-m",
-    "--mon_host",
-    "--mon-host",
-    "--log-file",
-    "--log_file",
-    "--admin-socket",
-    "--admin_socket",
-    NULL,
-};
-
-static int ceph_opt_takes_value(const char *opt)
-{
-	for (size_t i = 0; ceph_value_opts[i]; i++)
-		if (strcmp(opt, ceph_value_opts[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* What a Ceph tool's options say: the cephx user, the default pool and so on. */
-struct ceph_args {
-	struct strvec pos; /* positional words, in order */
-	const char *user, *pool, *nspace, *image, *snap;
-};
-
-static void ceph_args_note(struct ceph_args *a, const char *opt, const char *val)
-{
-	if (!strcmp(opt, "--id") || !strcmp(opt, "-i") || !strcmp(opt, "--user"))
-		a->user = val;
-	else if ((!strcmp(opt, "--name") || !strcmp(opt, "-n")) && str_starts_with(val, "client."))
-		a->user = val + strlen("client.");
-	else if (!strcmp(opt, "--pool") || !strcmp(opt, "-p"))
-		a->pool = val;
-	else if (!strcmp(opt, "--namespace"))
-		a->nspace = val;
-	else if (!strcmp(opt, "--image"))
-		a->image = val;
-	else if (!strcmp(opt, "--snap"))
-		a->snap = val;
-}
-
-static void ceph_args_parse(const char *const *argv, size_t argc, struct ceph_args *a)
-{
-	for (size_t i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!arg)
-			continue;
-		if (strcmp(arg, "--") == 0) {
-			for (i++; i < argc; i++)
-				if (argv[i])
-					strvec_push(&a->pos, argv[i]);
-			break;
-		}
-		if (arg[0] != '-' || arg[1] == '\0') {
-			strvec_push(&a->pos, arg); /* "-" is stdin/stdout: positional */
-			continue;
-		}
-		const char *eq = strchr(arg, '=');
-		if (eq && arg[1] == '-') {
-			char *opt = xstrndup(arg, (size_t)(eq - arg));
-			ceph_args_note(a, opt, eq + 1);
-			free(opt);
-		} else if (ceph_opt_takes_value(arg) && i + 1 < argc && argv[i + 1]) {
-			ceph_args_note(a, arg, argv[i + 1]);
-			i++;
-		}
+	if (!out->uuid) {
+		out->uuid = smbios_uuid;
+		smbios_uuid = NULL;
 	}
-}
-
-/* One image spec as the rbd tools take it: "[pool/[ns/]]image[@snap]", with
- * --pool/--namespace/--snap filling what the spec leaves out (pool "rbd"). */
-static void ceph_add_spec(struct argv_info *out, const struct ceph_args *a, const char *spec)
-{
-	struct rbd_ref r = {0};
-	char *full;
-
-	if (str_empty(spec) || str_starts_with(spec, "/dev/") || strcmp(spec, "-") == 0)
-		return;
-	if (strchr(spec, '/'))
-		full = xstrdup(spec);
-	else if (!str_empty(a->nspace))
-		full = xasprintf("%s/%s/%s", a->pool ? a->pool : "rbd", a->nspace, spec);
-	else
-		full = xasprintf("%s/%s", a->pool ? a->pool : "rbd", spec);
-	if (rbd_ref_parse_spec(full, &r) == 0) {
-		if (!r.snap && !str_empty(a->snap))
-			r.snap = xstrdup(a->snap);
-		if (!r.user && !str_empty(a->user))
-			r.user = xstrdup(a->user);
-		argv_add_disk(out, &r);
-	} else {
-		rbd_ref_clear(&r);
-	}
-	free(full);
-}
-
-/* rbd-nbd [opts] map|attach SPEC: only these two hold an image. */
-static void argv_parse_rbd_nbd(const char *const *argv, size_t argc, struct argv_info *out)
-{
-	struct ceph_args a = {0};
-
-	ceph_args_parse(argv, argc, &a);
-	if (a.pos.n >= 1 && (!strcmp(a.pos.v[0], "map") || !strcmp(a.pos.v[0], "attach"))) {
-		if (a.pos.n >= 2)
-			ceph_add_spec(out, &a, a.pos.v[1]);
-		else if (a.image)
-			ceph_add_spec(out, &a, a.image);
-	}
-	strvec_free(&a.pos);
-}
-
-static int word_in(const char *w, const char *const *set)
-{
-	for (size_t i = 0; set[i]; i++)
-		if (strcmp(w, set[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* The rbd CLI, best effort: which positional words after the command are
- * images depends on the command. */
-static void argv_parse_rbd_cli(const char *const *argv, size_t argc, struct argv_info *out)
-{
-	static const char *const groups[] = {"snap",    "device",     "nbd",        "lock",
-	                                     "feature", "image-meta", "object-map", "migration",
-	                                     "deep",    "journal",    "encryption", NULL};
-	static const char *const none[] = {"ls",     "list",       "pool",  "namespace", "perf",
-	                                   "config", "showmapped", "trash", "mirror",    "group",
-	                                   "help",   "merge-diff", NULL};
-	static const char *const two[] = {"cp", "copy", "clone", "mv", "rename", NULL};
-	static const char *const second[] = {"import", "import-diff", NULL};
-	struct ceph_args a = {0};
-	size_t cmd = 0, first;
-
-	ceph_args_parse(argv, argc, &a);
-	if (a.pos.n == 0 || word_in(a.pos.v[0], none))
-		goto done;
-	first = word_in(a.pos.v[0], groups) ? 2 : 1;
-	if (first == 2 && a.pos.n >= 2)
-		cmd = 1;
-	const char *c = a.pos.v[cmd];
-	if (word_in(c, second))
-		first++;
-	if (first < a.pos.n)
-		ceph_add_spec(out, &a, a.pos.v[first]);
-	else if (a.image)
-		ceph_add_spec(out, &a, a.image);
-	if (word_in(c, two) && first + 1 < a.pos.n)
-		ceph_add_spec(out, &a, a.pos.v[first + 1]);
-done:
-	strvec_free(&a.pos);
+	free(smbios_uuid);
 }
 
 /* ---- any other program ---- */
@@ -674,19 +584,51 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static enum argv_kind argv_detect_kind(const char *argv0)
+static int is_qemu(const char *b)
 {
-	const char *b = base_name(argv0);
-
-	if (str_starts_with(b, "qemu-system") || str_starts_with(b, "qemu-kvm") ||
-	    strcmp(b, "kvm") == 0)
-		return ARGV_QEMU;
-	if (strcmp(b, "rbd-nbd") == 0)
-		return ARGV_RBD_NBD;
-	if (strcmp(b, "rbd") == 0)
-		return ARGV_RBD_CLI;
-	return ARGV_OTHER;
+	return str_starts_with(b, "qemu-system") || str_starts_with(b, "qemu-kvm") ||
+	       strcmp(b, "kvm") == 0;
 }
+
+static int is_rbd_nbd(const char *b)
+{
+	return strcmp(b, "rbd-nbd") == 0;
+}
+
+static int is_rbd_cli(const char *b)
+{
+	return strcmp(b, "rbd") == 0;
+}
+
+static int is_rbd_fuse(const char *b)
+{
+	return strcmp(b, "rbd-fuse") == 0;
+}
+
+/* Everything else: any rbd:… or json:{…} word. */
+static void argv_parse_other(const char *const *argv, size_t argc, struct argv_info *out)
+{
+	for (size_t i = 1; i < argc; i++) {
+		if (!argv[i])
+			continue;
+		if (str_starts_with(argv[i], "json:"))
+			argv_add_json(out, argv[i] + 5);
+		else
+			argv_scan_other(argv[i], out);
+	}
+}
+
+/* How each kind of program is told apart (by argv[0]'s base name) and read. */
+static const struct {
+	enum argv_kind kind;
+	int (*is)(const char *base);
+	void (*parse)(const char *const *argv, size_t argc, struct argv_info *out);
+} argv_readers[] = {
+    {ARGV_QEMU, is_qemu, argv_parse_qemu},
+    {ARGV_RBD_NBD, is_rbd_nbd, argv_parse_rbd_nbd},
+    {ARGV_RBD_CLI, is_rbd_cli, argv_parse_rbd_cli},
+    {ARGV_RBD_FUSE, is_rbd_fuse, argv_parse_rbd_fuse},
+};
 
 int parse_argv(const char *const *argv, size_t argc, struct argv_info *out)
 {
@@ -695,28 +637,16 @@ int parse_argv(const char *const *argv, size_t argc, struct argv_info *out)
 	memset(out, 0, sizeof(*out));
 	if (!argv || argc == 0 || str_empty(argv[0]))
 		return -EINVAL;
-	out->kind = argv_detect_kind(argv[0]);
-	switch (out->kind) {
-	case ARGV_QEMU:
-		argv_parse_qemu(argv, argc, out);
-		break;
-	case ARGV_RBD_NBD:
-		argv_parse_rbd_nbd(argv, argc, out);
-		break;
-	case ARGV_RBD_CLI:
-		argv_parse_rbd_cli(argv, argc, out);
-		break;
-	case ARGV_OTHER:
-		for (size_t i = 1; i < argc; i++) {
-			if (!argv[i])
-				continue;
-			if (str_starts_with(argv[i], "json:"))
-				argv_add_json(out, argv[i] + 5);
-			else
-				argv_scan_other(argv[i], out);
+	const char *b = base_name(argv[0]);
+	for (size_t i = 0; i < sizeof(argv_readers) / sizeof(argv_readers[0]); i++) {
+		if (argv_readers[i].is(b)) {
+			out->kind = argv_readers[i].kind;
+			argv_readers[i].parse(argv, argc, out);
+			return 0;
 		}
-		break;
 	}
+	out->kind = ARGV_OTHER;
+	argv_parse_other(argv, argc, out);
 	return 0;
 }
 
@@ -727,20 +657,29 @@ void argv_info_clear(struct argv_info *info)
 	free(info->name);
 	free(info->uuid);
 	rbd_refs_free(&info->disks);
+	for (size_t i = 0; i < info->nkrbd; i++)
+		free(info->krbd[i].path);
+	free(info->krbd);
+	rbd_ref_clear(&info->whole_pool);
 	memset(info, 0, sizeof(*info));
+}
+
+bool argv_info_holds(const struct argv_info *info, const char *pool, const char *image)
+{
+	if (rbd_refs_match(&info->disks, pool, image))
+		return true;
+	return info->whole_pool.pool && strcmp(info->whole_pool.pool, pool) == 0;
+}
+
+bool argv_info_names_rbd(const struct argv_info *info)
+{
+	return info->disks.n > 0 || info->nkrbd > 0 || info->whole_pool.pool;
 }
 
 const char *argv_kind_name(enum argv_kind k)
 {
-	switch (k) {
-	case ARGV_QEMU:
-		return "qemu";
-	case ARGV_RBD_NBD:
-		return "rbd-nbd";
-	case ARGV_RBD_CLI:
-		return "rbd";
-	case ARGV_OTHER:
-		break;
-	}
-	return "other";
+#define ARGV_KIND_NAME(e, name) [e] = (name),
+	static const char *const names[ARGV_KIND_COUNT] = {ARGV_KINDS(ARGV_KIND_NAME)};
+#undef ARGV_KIND_NAME
+	return (unsigned)k < ARGV_KIND_COUNT ? names[k] : "other";
 }

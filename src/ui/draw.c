@@ -489,6 +489,8 @@ static void details_watcher(struct ui *ui, struct lines *l)
 	}
 	add(l, "host", "%s (%s)  libvirt %s", w->host ? w->host : "unmapped",
 	    host_source_name(w->host_source), nz(w->libvirt_uri));
+	if (w->cephx_user)
+		add(l, "cephx", "%s", w->cephx_user);
 	add(l, "verdict", "%s: %s", verdict_name(w->verdict), nz(w->reason));
 	if (w->holders_error)
 		add(l, "holders", "%s", w->holders_error);

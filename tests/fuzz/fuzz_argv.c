@@ -28,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < info.disks.n; i++)
 			if (!info.disks.v[i].pool || !info.disks.v[i].image)
 				abort();
+		for (size_t i = 0; i < info.nkrbd; i++)
+			if (!info.krbd[i].path || info.krbd[i].dev_id < -1)
+				abort();
+		if (info.whole_pool.image || (info.whole_pool.pool && info.kind != ARGV_RBD_FUSE))
+			abort();
+		if ((info.disks.n || info.nkrbd || info.whole_pool.pool) != argv_info_names_rbd(&info))
+			abort();
 		argv_info_clear(&info);
 	}
 	for (size_t i = 0; i < argc; i++) {

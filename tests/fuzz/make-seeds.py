@@ -55,7 +55,7 @@ def literals(path, min_len=1):
 
 def argv_arrays(path):
     text = open(path, encoding="utf-8").read()
-    for m in re.finditer(r"argv\[\]\s*=\s*\{(.*?)\};", text, re.S):
+    for m in re.finditer(r"const char \*\w+\[\]\s*=\s*\{(.*?)\};", text, re.S):
         args = [b"".join(c_unescape(x.group(1)) for x in LIT.finditer(r.group(0)))
                 for r in RUN.finditer(m.group(1))]
         if args:
@@ -88,6 +88,7 @@ put("argv", list(argv_arrays(os.path.join(UNIT, "test_argv.c"))) + list(unit("ar
 put("domxml", list(files(os.path.join(UNIT, "fixtures", "domxml", "*"))) + list(unit("domxml", 20)))
 put("os_json", list(files(os.path.join(UNIT, "fixtures", "os", "*"))) + list(unit("os_json", 2)))
 put("clouds", unit("clouds", 8))
+put("sessions", list(files(os.path.join(UNIT, "fixtures", "sessions", "*"))) + list(unit("sessions", 2)))
 put("config", unit("config", 4))
 put("theme", list(files(os.path.join(TOP, "themes", "*.theme"))) + list(unit("theme", 4)))
 # redact: the first byte only places the plant; the rest is the text.

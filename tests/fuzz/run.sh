@@ -5,7 +5,7 @@
 # Any crash, leak, timeout or UBSan report fails; the input is kept in
 # build/fuzz/crashes/NAME/ and copied to tests/fuzz/regress/NAME/ so it is replayed
 # on every later run (fix the parser, then keep the input).
-# Usage: tests/fuzz/run.sh [NAME…]   (NAME: addr argv domxml os_json clouds config theme redact)
+# Usage: tests/fuzz/run.sh [NAME…]   (NAME: addr argv domxml os_json clouds config theme redact sessions)
 #        FUZZ_SECONDS=10 tests/fuzz/run.sh      a short bounded run, e.g. for `make check`
 #        FUZZ_BUILD_ONLY=1 tests/fuzz/run.sh    build and replay the regressions only
 # shellcheck disable=SC2089,SC2090 # -DX=\"…\" quotes are meant literally: they make C strings
@@ -22,16 +22,17 @@ command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (make deps inst
 # What each target links beyond the common objects (paths under src/, no .c).
 declare -A EXTRA=(
 	[addr]="parse/addr"
-	[argv]="parse/argv"
-	[domxml]="parse/domxml parse/argv"
+	[argv]="parse/argv parse/argv_tools"
+	[domxml]="parse/domxml parse/argv parse/argv_tools"
 	[os_json]="parse/os_json"
 	[clouds]="backend/clouds"
 	[config]="config"
 	[theme]="ui/theme"
 	[redact]=""
+	[sessions]="parse/sessions parse/addr"
 )
 COMMON="util error rbdref redact"
-ALL="addr argv domxml os_json clouds config theme redact"
+ALL="addr argv domxml os_json clouds config theme redact sessions"
 TARGETS=${*:-$ALL}
 
 PKG_CFLAGS=$(pkg-config --cflags libxml-2.0 json-c yaml-0.1)

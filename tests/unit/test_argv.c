@@ -388,6 +388,7 @@ static void test_kind_detection(void **state)
 	    {"/usr/bin/rbd-nbd", ARGV_RBD_NBD},   {"rbd", ARGV_RBD_CLI},
 	    {"/usr/bin/rbd", ARGV_RBD_CLI},       {"qemu-img", ARGV_OTHER},
 	    {"/usr/bin/python3", ARGV_OTHER},     {"rbdmap", ARGV_OTHER},
+	    {"/usr/bin/rbd-fuse", ARGV_RBD_FUSE}, {"rbd-fuse2", ARGV_OTHER},
 	};
 	for (size_t i = 0; i < ARGC(cases); i++) {
 		const char *argv[] = {cases[i].argv0};
@@ -400,6 +401,8 @@ static void test_kind_detection(void **state)
 	assert_string_equal(argv_kind_name(ARGV_RBD_NBD), "rbd-nbd");
 	assert_string_equal(argv_kind_name(ARGV_RBD_CLI), "rbd");
 	assert_string_equal(argv_kind_name(ARGV_OTHER), "other");
+	assert_string_equal(argv_kind_name(ARGV_RBD_FUSE), "rbd-fuse");
+	assert_string_equal(argv_kind_name((enum argv_kind)99), "other");
 }
 
 static void test_rbd_nbd(void **state)
@@ -543,6 +546,168 @@ static void test_other_programs(void **state)
 	argv_info_clear(&info);
 }
 
+/* Nova's libvirt driver writes a sysinfo block: libvirt passes it as -smbios
+ * type=1 next to -uuid; a hand-made qemu may carry only the -smbios one. */
+static void test_smbios_uuid(void **state)
+{
+	const char *only[] = {
+	    "/usr/bin/qemu-system-x86_64", "-name", "guest=instance-00000042",
+	    "-smbios",
+	    "type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova,"
+	    "version=27.1.0,serial=e6a96e04-733d-4b5a-9c5e-0c4f3e1f2a11,"
+	    "uuid=e6a96e04-733d-4b5a-9c5e-0c4f3e1f2a11,family=Virtual Machine",
+	    "-drive", "file=rbd:vms/e6a96e04_disk,format=raw,if=none,id=d0"};
+	const char *both[] = {"qemu-system-x86_64", "-smbios",
+	                      "type=1,uuid=11111111-1111-1111-1111-111111111111", "-uuid",
+	                      "22222222-2222-2222-2222-222222222222"};
+	/* type 0 is the BIOS, not the system: its fields are no VM UUID; a ",,"
+	 * in a value is a literal comma and does not end it */
+	const char *other[] = {"qemu-system-x86_64", "-smbios", "type=0,vendor=x,uuid=abc",
+	                       "-smbios", "type=1,manufacturer=A,,uuid=fake,serial=s"};
+	const char *later[] = {"qemu-system-x86_64", "-smbios", "type=1,uuid=first", "-smbios",
+	                       "type=1,uuid=second", "-smbios", "type=1,serial=x"};
+	struct argv_info info;
+
+	parse_ok(only, ARGC(only), &info);
+	assert_string_equal(info.uuid, "e6a96e04-733d-4b5a-9c5e-0c4f3e1f2a11");
+	assert_string_equal(info.name, "instance-00000042");
+	assert_disk(&info, 0, "vms", NULL, "e6a96e04_disk", NULL, NULL);
+	argv_info_clear(&info);
+
+	parse_ok(both, ARGC(both), &info);
+	assert_string_equal(info.uuid, "22222222-2222-2222-2222-222222222222");
+	argv_info_clear(&info);
+
+	parse_ok(other, ARGC(other), &info);
+	assert_null(info.uuid);
+	argv_info_clear(&info);
+
+	parse_ok(later, ARGC(later), &info);
+	assert_string_equal(info.uuid, "second");
+	argv_info_clear(&info);
+}
+
+static void assert_krbd(const struct argv_info *info, size_t i, const char *path, int dev_id)
+{
+	assert_true(i < info->nkrbd);
+	assert_string_equal(info->krbd[i].path, path);
+	assert_int_equal(info->krbd[i].dev_id, dev_id);
+}
+
+/* A qemu whose disk is a kernel-mapped RBD device, in every form the drive can
+ * take: udev's /dev/rbd/POOL/[NS/]IMAGE link, Proxmox VE's /dev/rbd-pve link,
+ * and the bare /dev/rbdN (its image is only known from sysfs). */
+static void test_krbd_paths(void **state)
+{
+	const char *argv[] = {
+	    "qemu-system-x86_64",
+	    "-drive",
+	    "file=/dev/rbd/volumes/volume-1,format=raw,if=none,id=d0,cache=none",
+	    "-blockdev",
+	    "{\"driver\":\"host_device\",\"filename\":\"/dev/rbd-pve/"
+	    "3f9c0a4e-1111-4222-8333-944455556666/rbd/vm-100-disk-0\","
+	    "\"node-name\":\"libvirt-2-storage\",\"aio\":\"native\"}",
+	    "-blockdev",
+	    "driver=raw,node-name=f3,file.driver=host_device,file.filename=/dev/rbd3",
+	    "-blockdev",
+	    "{\"driver\":\"raw\",\"file\":{\"driver\":\"file\",\"filename\":\"/dev/rbd12p1\"}}",
+	    "-drive",
+	    "file=/dev/rbd/p/ns/img@snap1,if=none,id=d4,readonly=on",
+	    "-hda",
+	    "/dev/rbd0",
+	};
+	struct argv_info info;
+
+	parse_ok(argv, ARGC(argv), &info);
+	assert_int_equal(info.disks.n, 3);
+	assert_disk(&info, 0, "volumes", NULL, "volume-1", NULL, NULL);
+	assert_disk(&info, 1, "rbd", NULL, "vm-100-disk-0", NULL, NULL);
+	assert_disk(&info, 2, "p", "ns", "img", "snap1", NULL);
+	assert_int_equal(info.nkrbd, 6);
+	assert_krbd(&info, 0, "/dev/rbd/volumes/volume-1", -1);
+	assert_krbd(&info, 1,
+	            "/dev/rbd-pve/3f9c0a4e-1111-4222-8333-944455556666/rbd/vm-100-disk-0", -1);
+	assert_krbd(&info, 2, "/dev/rbd3", 3);
+	assert_krbd(&info, 3, "/dev/rbd12p1", 12);
+	assert_krbd(&info, 4, "/dev/rbd/p/ns/img@snap1", -1);
+	assert_krbd(&info, 5, "/dev/rbd0", 0);
+	assert_true(argv_info_holds(&info, "volumes", "volume-1"));
+	assert_false(argv_info_holds(&info, "volumes", "volume-2"));
+	argv_info_clear(&info);
+}
+
+/* Paths that look like krbd but are not a mapping rbdwho can name. */
+static void test_krbd_not_paths(void **state)
+{
+	static const char *const files[] = {
+	    "file=/dev/rbd/volumes,if=none",          /* a pool directory */
+	    "file=/dev/rbd/../sda/x,if=none",         /* not under /dev/rbd */
+	    "file=/dev/rbd/p/./img,if=none",
+	    "file=/dev/rbd/p//img,if=none",
+	    "file=/dev/rbd/a/b/c/d,if=none",          /* too deep */
+	    "file=/dev/rbd-pve//p/img,if=none",       /* no fsid */
+	    "file=/dev/rbd-pve/fsid,if=none",
+	    "file=/dev/rbdx,if=none",
+	    "file=/dev/rbd,if=none",
+	    "file=/dev/rbd1p,if=none",
+	    "file=/dev/rbd1q2,if=none",
+	    "file=/dev/rbd99999999,if=none",          /* not a device number */
+	    "file=/dev/sda,if=none",
+	    "file=/dev/rbd/p/@snap,if=none",          /* no image */
+	};
+	for (size_t i = 0; i < ARGC(files); i++) {
+		const char *argv[] = {"qemu-system-x86_64", "-drive", files[i]};
+		struct argv_info info;
+		parse_ok(argv, ARGC(argv), &info);
+		assert_int_equal(info.disks.n, 0);
+		assert_int_equal(info.nkrbd, 0);
+		assert_false(argv_info_names_rbd(&info));
+		argv_info_clear(&info);
+	}
+}
+
+/* rbd-fuse as Pacific's takes it: -p/--poolname=, -s/--namespace=, -r/--image=
+ * (libfuse's "-p %s" matches "-p POOL" and "-pPOOL"), Ceph's own options, the
+ * mount point and FUSE options. */
+static void test_rbd_fuse(void **state)
+{
+	const char *whole[] = {"/usr/bin/rbd-fuse", "-c", "/etc/ceph/ceph.conf", "-p",
+	                       "volumes", "/mnt/rbd", "-o", "allow_other"};
+	const char *one[] = {"rbd-fuse", "-pvolumes", "-r", "volume-1", "--id", "cinder",
+	                     "/mnt/rbd"};
+	const char *longs[] = {"rbd-fuse", "/mnt/rbd", "--poolname=p", "--namespace=ns",
+	                       "--image=img", "--name=client.glance"};
+	const char *dflt[] = {"rbd-fuse", "-f", "/mnt/rbd", "-s"};
+	struct argv_info info;
+
+	parse_ok(whole, ARGC(whole), &info);
+	assert_int_equal(info.kind, ARGV_RBD_FUSE);
+	assert_int_equal(info.disks.n, 0);
+	assert_string_equal(info.whole_pool.pool, "volumes");
+	assert_null(info.whole_pool.image);
+	assert_true(argv_info_names_rbd(&info));
+	assert_true(argv_info_holds(&info, "volumes", "any-image"));
+	assert_false(argv_info_holds(&info, "vms", "any-image"));
+	argv_info_clear(&info);
+
+	parse_ok(one, ARGC(one), &info);
+	assert_null(info.whole_pool.pool);
+	assert_int_equal(info.disks.n, 1);
+	assert_disk(&info, 0, "volumes", NULL, "volume-1", NULL, "cinder");
+	assert_false(argv_info_holds(&info, "volumes", "volume-2"));
+	argv_info_clear(&info);
+
+	parse_ok(longs, ARGC(longs), &info);
+	assert_disk(&info, 0, "p", "ns", "img", NULL, "glance");
+	argv_info_clear(&info);
+
+	/* no -p: librbd's default pool; a trailing "-s" has no value */
+	parse_ok(dflt, ARGC(dflt), &info);
+	assert_string_equal(info.whole_pool.pool, "rbd");
+	assert_null(info.whole_pool.nspace);
+	argv_info_clear(&info);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +726,10 @@ int main(void)
 	    cmocka_unit_test(test_rbd_nbd),
 	    cmocka_unit_test(test_rbd_cli),
 	    cmocka_unit_test(test_other_programs),
+	    cmocka_unit_test(test_smbios_uuid),
+	    cmocka_unit_test(test_krbd_paths),
+	    cmocka_unit_test(test_krbd_not_paths),
+	    cmocka_unit_test(test_rbd_fuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
