@@ -24,7 +24,7 @@ const char ssh_procs_script[] =
 	"else set -- $(grep -la rbd /proc/[0-9]*/cmdline 2>/dev/null); fi\n"
 	"for f in \"$@\"; do\n"
 	"  d=${f%/cmdline}\n"
-	"  s=$(tr '\\n' ' ' < \"$d/stat\" 2>/dev/null) || continue\n"
+	"  s=$(tr '\\n' ' ' 2>/dev/null < \"$d/stat\") || continue\n"
 	"  a=$(od -An -v -tx1 \"$f\" 2>/dev/null | tr -d ' \\n')\n"
 	"  u=$(sed -n 's/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p' \"$d/status\" 2>/dev/null)\n"
 	"  printf 'P %s\\nU %s\\nS %s\\nA %s\\n' \"${d#/proc/}\" \"$u\" \"$s\" \"$a\"\n"
@@ -44,7 +44,7 @@ const char ssh_procs_script[] =
 static const char ssh_term_script[] =
 	"export LC_ALL=C\n"
 	"mode=$1 p=$2 want=$3\n"
-	"s=$(tr '\\n' ' ' < /proc/$p/stat 2>/dev/null) || exit 3\n"
+	"s=$(tr '\\n' ' ' 2>/dev/null < /proc/$p/stat) || exit 3\n"
 	"[ -n \"$s\" ] || exit 3\n"
 	"s=${s##*\") \"}\n"
 	"set -- $s\n"
