@@ -64,6 +64,16 @@ void chain_checks_free(struct watcher_view *w)
 	w->nchecks = 0;
 }
 
+struct ssh_hosts *chain_ssh(struct chain *ch)
+{
+	return ch->ssh;
+}
+
+const char *chain_proc_root(struct chain *ch)
+{
+	return ch->proc_root;
+}
+
 char *chain_libvirt_open_uri(struct chain *ch, const char *uri)
 {
 	return ch->ssh ? ssh_libvirt_uri(ch->ssh, uri) : xstrdup(uri);

@@ -20,14 +20,15 @@ static const char usage_text[] =
 	"       rbdwho find VOLUME [--json]         the chain for one volume\n"
 	"       rbdwho scan [POOL...] [--orphans] [--json]\n"
 	"       rbdwho procs [--host HOST] [--json] processes holding RBD images (HOST: over ssh)\n"
-	"       rbdwho destroy DOMAIN --host HOST [--yes]\n"
+	"       rbdwho destroy DOMAIN --host HOST [--yes] [--dry-run]  (a domain, or a\n"
+	"                                           qemu libvirt does not manage: -name/-uuid)\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
 	"\n"
 	"Ceph:       -c, --conf FILE   --id USER   --cluster NAME   -k, --keyring FILE\n"
 	"OpenStack:  --os-cloud NAME   --insecure   --no-openstack   (and OS_* variables)\n"
 	"General:    --config FILE     --timeout SECONDS   --proc-root DIR   --json\n"
-	"            --sys-root DIR\n"
+	"            --sys-root DIR    --dry-run (destroy)\n"
 	"            --orphans         --host HOST   --yes   --read-only   --force\n"
 	"Browser:    --theme NAME      --no-color    --ascii   --goto VOLUME\n"
 	"            -h, --help        -V, --version\n"
@@ -38,7 +39,7 @@ static const char usage_text[] =
 enum {
 	OPT_ID = 256, OPT_CLUSTER, OPT_OS_CLOUD, OPT_INSECURE, OPT_NO_OPENSTACK, OPT_CONFIG,
 	OPT_TIMEOUT, OPT_PROC_ROOT, OPT_JSON, OPT_ORPHANS, OPT_HOST, OPT_YES, OPT_READ_ONLY,
-	OPT_FORCE, OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_GOTO, OPT_UI_SCRIPT, OPT_SYS_ROOT,
+	OPT_FORCE, OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_GOTO, OPT_UI_SCRIPT, OPT_SYS_ROOT, OPT_DRY_RUN,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +55,7 @@ static const struct option long_opts[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
 	{"sys-root", required_argument, NULL, OPT_SYS_ROOT},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"orphans", no_argument, NULL, OPT_ORPHANS},
 	{"host", required_argument, NULL, OPT_HOST},
@@ -126,6 +128,7 @@ static int parse_args(int argc, char **argv, struct options *o, const char **con
 			break;
 		case OPT_PROC_ROOT: o->chain.proc_root = optarg; break;
 		case OPT_SYS_ROOT: o->chain.sys_root = optarg; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_ORPHANS: o->orphans = true; break;
 		case OPT_HOST: o->host = optarg; break;

@@ -185,6 +185,9 @@ const struct config *chain_config(struct chain *ch);
 int chain_timeout_ms(struct chain *ch);
 
 struct ceph_conn *chain_ceph(struct chain *ch);
+/* The run's ssh connections (NULL when [ssh] enabled = no) and --proc-root. */
+struct ssh_hosts *chain_ssh(struct chain *ch);
+const char *chain_proc_root(struct chain *ch);
 /* NULL when OpenStack is not configured; chain_os_note() then says why. */
 struct os_client *chain_os(struct chain *ch);
 const char *chain_os_note(struct chain *ch);

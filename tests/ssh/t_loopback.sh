@@ -98,12 +98,15 @@ Host unknown
 Host closed
   Port $PC
 CONF
-printf '[ssh]\nconfig = %s\n' "$D/ssh_config" > "$D/rbdwho.conf"
+printf '[general]\naudit_log = %s\nsyslog = no\n[ssh]\nconfig = %s\n[uris]\nlo = test:///default\n' \
+  "$D/audit.log" "$D/ssh_config" > "$D/rbdwho.conf"
 known_before=$(sha256sum < "$D/known_hosts")
 
-# a holder on the "remote" host: a process whose argv names an image
+# a holder on the "remote" host: a "qemu" (python under that name) naming an image
 U=$(new_uuid)
-sh -c 'sleep 300; :' qemu "-uuid" "$U" "-drive" "file=rbd:volumes/volume-$U:id=admin" &
+ln -s "$(readlink -f /usr/bin/python3)" "$D/qemu-system-x86_64"
+"$D/qemu-system-x86_64" -c 'import time; time.sleep(300)' -name guest=instance-lo -uuid "$U" \
+  -drive "file=rbd:volumes/volume-$U:id=admin" &
 HOLDER_PID=$!
 
 no_ssh_left() {  # no ssh with this test's config in its argv survives rbdwho
@@ -125,7 +128,7 @@ rw lo
 if [ "$RC" = 0 ] && python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
 ps=[p for p in d if p["pid"]==int(sys.argv[2])]
-sys.exit(0 if ps and ps[0]["disks"][0]["image"]=="volume-"+sys.argv[3] else 1)' "$D/out" "$HOLDER_PID" "$U" 2>/dev/null; then
+sys.exit(0 if ps and ps[0]["uuid"]==sys.argv[3] and ps[0]["kind"]=="qemu" else 1)' "$D/out" "$HOLDER_PID" "$U" 2>/dev/null; then
   pass "remote process found with its own pid ($HOLDER_PID)"
 else fail "remote process found with its own pid (exit $RC: $(cat "$D/err"))"; fi
 if no_ssh_left; then pass "no ssh left after a good run"; else fail "no ssh left after a good run"; fi
@@ -166,6 +169,24 @@ done
 kill -TERM "$RW"; wait "$RW" 2>/dev/null
 for _ in $(seq 40); do no_ssh_left && break; python3 -c 'import time; time.sleep(0.05)'; done
 if no_ssh_left; then pass "SIGTERM: no ssh left"; else fail "SIGTERM: no ssh left"; fi
+
+# destroy a plain qemu libvirt does not manage, over ssh
+DST=("$RBDWHO" --config "$D/rbdwho.conf" --no-openstack --timeout 10 destroy instance-lo --host lo)
+"${DST[@]}" --dry-run > "$D/out" 2>&1
+if grep -q "kill -TERM $HOLDER_PID" "$D/out" && kill -0 "$HOLDER_PID" 2>/dev/null && [ ! -s "$D/audit.log" ]; then
+  pass "destroy --dry-run prints the manual command, does nothing, audits nothing"
+else fail "destroy --dry-run ($(cat "$D/out"))"; fi
+expect_exit 5 "destroy --read-only refused" "${DST[@]}" --yes --force --read-only
+expect_exit 5 "destroy of an UNKNOWN holder refused without --force" "${DST[@]}" --yes
+kill -0 "$HOLDER_PID" 2>/dev/null && pass "still running after the refusals" || fail "still running after the refusals"
+"${DST[@]}" --yes --force > "$D/out" 2>&1; RC=$?
+if [ "$RC" = 0 ] && grep -q "terminated instance-lo (pid $HOLDER_PID) on lo" "$D/out" && ! kill -0 "$HOLDER_PID" 2>/dev/null; then
+  pass "destroy --force: remote qemu terminated (pid $HOLDER_PID gone)"
+else fail "destroy --force (exit $RC: $(cat "$D/out"))"; fi
+if grep -q '"action":"terminate"' "$D/audit.log" && grep -q "\"outcome\":\"destroyed\"" "$D/audit.log"; then
+  pass "terminate audited"; else fail "terminate audited ($(cat "$D/audit.log" 2>&1))"; fi
+expect_exit 3 "destroy of a gone process: not found" "${DST[@]}" --yes --force
+if no_ssh_left; then pass "no ssh left after destroy"; else fail "no ssh left after destroy"; fi
 
 expect_exit 2 "unsafe host name is a usage error" "$RBDWHO" --config "$D/rbdwho.conf" procs --host "-oProxyCommand=touch $D/pwned"
 [ -e "$D/pwned" ] && fail "unsafe host name ran nothing" || pass "unsafe host name ran nothing"
