@@ -180,11 +180,21 @@ static void test_script_on_this_machine(void **state)
 	buf_free(&b);
 }
 
+/* The fixture tree beside this file, wherever the test runs from. */
+static char *fixture(const char *name)
+{
+	const char *src = __FILE__, *slash = strrchr(src, '/');
+	return slash ? xasprintf("%.*s/fixtures/%s", (int)(slash - src), src, name)
+		     : xasprintf("fixtures/%s", name);
+}
+
 static void test_krbd_fake_tree(void **state)
 {
 	struct krbd_list l;
 	struct rw_error err = {0};
-	assert_int_equal(krbd_scan("tests/unit/fixtures/sys", &l, &err), 0);
+	char *sys = fixture("sys");
+	assert_int_equal(krbd_scan(sys, &l, &err), 0);
+	free(sys);
 	assert_int_equal(l.n, 2); /* 7 names no image */
 	assert_string_equal(l.v[0].id, "0");
 	assert_string_equal(l.v[0].ref.image, "volume-11111111-2222-3333-4444-555555555555");
@@ -198,7 +208,9 @@ static void test_krbd_fake_tree(void **state)
 	free(dev);
 	krbd_list_free(&l);
 	/* no rbd module: no bus/rbd directory, an empty list and no error */
-	assert_int_equal(krbd_scan("tests/unit/fixtures/nonexistent", &l, &err), 0);
+	char *none = fixture("nonexistent");
+	assert_int_equal(krbd_scan(none, &l, &err), 0);
+	free(none);
 	assert_int_equal(l.n, 0);
 }
 
