@@ -50,7 +50,7 @@ ifneq ($(SRCS_CXX),)
   LDLIBS += -lstdc++
 endif
 
-.PHONY: all deps check unit integration ssh-tests infra ui-tests faults demo install uninstall clean bench lint fuzz
+.PHONY: all deps check unit integration ssh-tests infra ui-tests faults demo install uninstall clean bench lint fuzz fleet
 
 all: rbdwho
 
@@ -103,10 +103,15 @@ integration: rbdwho $(UNIT_BINS)
 ssh-tests: rbdwho
 	@tests/ssh/run.sh
 
+# Holders on remote hosts: one 3-host fleet (ssh, libvirt per host), tests/fleet/t_*.sh.
+fleet: rbdwho
+	@tests/fleet/run.sh
+
 # The test infrastructure tests itself: the stand-in and the sandbox scripts.
 infra:
 	@tests/sandbox/test-standin.sh
 	@tests/sandbox/selftest.sh
+	@tests/sandbox/selftest-fleet.sh
 
 # Break one thing at a time (Ceph, OpenStack, libvirt) and check rbdwho stays truthful.
 faults: rbdwho
@@ -127,6 +132,7 @@ check: deps
 	$(MAKE) infra
 	$(MAKE) integration
 	$(MAKE) ssh-tests
+	$(MAKE) fleet
 	$(MAKE) faults
 	$(MAKE) ui-tests
 	$(MAKE) check-sanitize

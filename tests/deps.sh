@@ -9,6 +9,7 @@ PKGS="build-essential pkg-config
  qemu-system-x86 qemu-block-extra qemu-utils
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
  python3 tmux iproute2 man-db
+ openssh-server openssh-client rbd-fuse
  clang libclang-rt-14-dev clang-tidy cppcheck"
 
 missing=""
@@ -26,5 +27,14 @@ fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# Packages must not start system daemons (an sshd on *:22, a libvirtd): the fleet
+# sandbox runs its own, per host.  Without a policy-rc.d, one that refuses is put in
+# place for the install only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# rbdwho tests/deps.sh: no service starts during the install\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing

@@ -41,16 +41,16 @@ sb_sandbox_dir() {
 	(cd -- "$1" && pwd -P)
 }
 
-# N distinct free TCP ports on 127.0.0.1, chosen by the kernel (bind to port 0).
+# N distinct free TCP ports on 127.0.0.1 (or ADDR), chosen by the kernel (bind to port 0).
 # Two sandboxes booting at once can still race for a port between this call and the
 # daemon's bind; `up` detects a failed bind and says so.
 sb_free_ports() {
-	python3 - "$1" <<'EOF'
+	python3 - "$1" "${2:-127.0.0.1}" <<'EOF'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
     s = socket.socket()
-    s.bind(("127.0.0.1", 0))
+    s.bind((sys.argv[2], 0))
     socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
@@ -69,7 +69,7 @@ sb_pid_alive() {
 # only see namespace paths).  This is what keeps a recycled pid from being killed.
 sb_pid_owned() {
 	local pid=$1 dir=$2 ns exe
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/" && return 0
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$dir/" && return 0
 	[ -f "$dir/libvirt/mntns" ] || return 1
 	ns=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null) || return 1
 	[ "$ns" = "$(cat "$dir/libvirt/mntns")" ] || return 1
@@ -93,6 +93,7 @@ sb_stop_pid() {
 	local pid=$1 dir=$2 tenths=${3:-100}
 	sb_pid_alive "$pid" || return 0
 	if ! sb_pid_owned "$pid" "$dir"; then
+		sb_pid_alive "$pid" || return 0 # it ended while we looked
 		sb_say "pid $pid is not part of $dir any more; not touching it"
 		return 0
 	fi
@@ -115,9 +116,18 @@ sb_stop_pidfile() {
 	rm -f -- "$f"
 }
 
-# Ceph CLI against the sandbox only; CEPH_CONF is how every tool here finds it.
-sb_ceph() { CEPH_CONF="$SB_DIR/ceph.conf" timeout 30 ceph "$@"; }
-sb_rbd() { CEPH_CONF="$SB_DIR/ceph.conf" timeout 30 rbd "$@"; }
+# Ceph CLI against the sandbox only; CEPH_CONF is how every tool here finds it.  In a
+# fleet (fleet-up), Ceph listens on a network that only exists in the fleet's network
+# namespaces, so the tools run in the one that holds Ceph.
+sb_ceph() { sb_net env CEPH_CONF="$SB_DIR/ceph.conf" timeout 30 ceph "$@"; }
+sb_rbd() { sb_net env CEPH_CONF="$SB_DIR/ceph.conf" timeout 30 rbd "$@"; }
+sb_net() {
+	if [ -f "$SB_DIR/fleet/prefix" ]; then
+		ip netns exec "$(cat "$SB_DIR/fleet/prefix")-sw" "$@"
+	else
+		"$@"
+	fi
+}
 
 # Watcher addresses of POOL/IMAGE, one per line (JSON from `rbd status`).
 sb_watchers() {
@@ -140,4 +150,122 @@ sb_env_get() {
 sb_env_put() {
 	local q=${2//\'/\'\\\'\'}
 	printf "export %s='%s'\n" "$1" "$q" >>"$SB_DIR/env"
+}
+
+# --- libvirt daemons (libvirt-up's one, and each fleet host's) -------------------------
+
+# sb_lv_write_configs L: libvirtd/virtlogd/qemu.conf under L/etc, and L's state dirs.
+# user root: with Debian's default (libvirt-qemu) and a root-only /dev/kvm (no udev
+# here), every capability lookup re-probes qemu (~4 s, ~9 times per domain start).
+# No namespaces/cgroups/security driver: the sandbox needs none, each costs time.
+sb_lv_write_configs() {
+	local l=$1
+	mkdir -p "$l/etc" "$l/run" "$l/lib" "$l/cache" "$l/log" "$l/domains"
+	cat >"$l/etc/libvirtd.conf" <<'EOF'
+unix_sock_rw_perms = "0700"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+EOF
+	cat >"$l/etc/virtlogd.conf" <<'EOF'
+log_outputs = "3:file:/var/log/libvirt/virtlogd.log"
+EOF
+	cat >"$l/etc/qemu.conf" <<'EOF'
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+security_driver = "none"
+namespaces = [ ]
+cgroup_controllers = [ ]
+EOF
+}
+
+# The qemu capability cache kept across sandboxes (only the first libvirtd on a machine
+# probes qemu, ~8 s); libvirt re-validates the cached files itself.  Empty disables it.
+SB_LV_CACHE=${RBDWHO_SANDBOX_CACHE-/var/tmp/rbdwho-sandbox-cache}
+sb_lv_cache_warm() { [ -n "$SB_LV_CACHE" ] && compgen -G "$SB_LV_CACHE/libvirt-qemu-caps/*.xml" >/dev/null; }
+sb_lv_cache_seed() { # L
+	sb_lv_cache_warm || return 0
+	mkdir -p "$1/cache/qemu/capabilities"
+	cp -p "$SB_LV_CACHE"/libvirt-qemu-caps/*.xml "$1/cache/qemu/capabilities/" 2>/dev/null || true
+}
+# Each file is replaced atomically, so sandboxes booting side by side never read a torn one.
+sb_lv_cache_save() { # L
+	local f tmp
+	[ -n "$SB_LV_CACHE" ] || return 0
+	mkdir -p "$SB_LV_CACHE/libvirt-qemu-caps" 2>/dev/null || return 0
+	for f in "$1"/cache/qemu/capabilities/*.xml; do
+		[ -e "$f" ] || continue
+		tmp=$(mktemp "$SB_LV_CACHE/libvirt-qemu-caps/.tmp.XXXXXX") || return 0
+		cp -p "$f" "$tmp" && mv -f "$tmp" "$SB_LV_CACHE/libvirt-qemu-caps/$(basename "$f")"
+	done
+}
+
+# --- fleet hosts (fleet-up) --------------------------------------------------------------
+
+sb_is_fleet() { [ -f "$SB_DIR/fleet/prefix" ]; }
+sb_fleet_hosts() { cat "$SB_DIR/fleet/hosts" 2>/dev/null; }
+
+# sb_host_init HOST: the pid (as seen from here) of HOST's init, if it still runs and
+# is this fleet's (a recycled pid is never entered).
+sb_host_init() {
+	local f=$SB_DIR/fleet/$1/init.pid pid
+	[ -f "$f" ] || return 1
+	pid=$(tr -dc 0-9 <"$f")
+	[ -n "$pid" ] && sb_pid_alive "$pid" && sb_pid_owned "$pid" "$SB_DIR" || return 1
+	echo "$pid"
+}
+
+# sb_in_host HOST CMD...: runs CMD on HOST (in all of its namespaces).
+sb_in_host() {
+	local init
+	init=$(sb_host_init "$1") || { sb_say "host $1 of $SB_DIR is not running"; return 1; }
+	shift
+	nsenter -t "$init" -a -- "$@"
+}
+
+# sb_host_procs HOST: "PID NSPID CMDLINE" for each process on HOST (PID as seen here,
+# NSPID as seen on HOST, the command line's NULs as blanks); one pass over /proc.
+sb_host_procs() {
+	local init
+	init=$(sb_host_init "$1") || return 1
+	python3 - "$init" <<'EOF'
+import os, sys
+def ns(pid):
+    try:
+        return os.readlink("/proc/%s/ns/pid" % pid)
+    except OSError:
+        return None
+want = ns(sys.argv[1])
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if ns(pid) != want:
+            continue
+        with open("/proc/%s/status" % pid) as f:
+            nspid = [l.split()[-1] for l in f if l.startswith("NSpid:")][0]
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").replace(b"\n", b" ").decode("utf-8", "replace")
+    except (OSError, IndexError):
+        continue
+    print(pid, nspid, cmd)
+EOF
+}
+
+# sb_host_outer_pid HOST NSPID: the pid, as seen from here, of HOST's process NSPID.
+sb_host_outer_pid() {
+	local procs
+	procs=$(sb_host_procs "$1") || return 1
+	awk -v want="$2" '$2 == want { print $1; found = 1; exit } END { exit !found }' <<<"$procs"
+}
+
+# sb_fuse_procs HOST MNT: "FUSE_PID HOLDER_PID FUSE_NSPID" of hold --fuse's rbd-fuse and
+# file holder on HOST, found by the mount point in their command lines.
+sb_fuse_procs() {
+	local procs
+	procs=$(sb_host_procs "$1") || return 1
+	awk -v m="$2" '
+		$3 ~ /(^|\/)rbd-fuse$/ && index($0 " ", " " m " ") { fuse = $1; nspid = $2 }
+		$3 ~ /(^|\/)python3$/ && index($0, " " m "/") { holder = $1 }
+		END { if (fuse == "" || holder == "") exit 1; print fuse, holder, nspid }' <<<"$procs"
 }
