@@ -814,9 +814,9 @@ static void ssh_end_stray_children(void)
 		const char *open_paren = strchr(st, '('), *close_paren = strrchr(st, ')');
 		if (!open_paren || !close_paren || close_paren < open_paren)
 			continue;
-		long ppid = 0;
-		char state;
-		if (sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2 || ppid != (long)me)
+		/* ") S PPID ...": the state letter, then the parent's pid */
+		if (close_paren[1] != ' ' || !close_paren[2] || close_paren[3] != ' ' ||
+		    strtol(close_paren + 4, NULL, 10) != (long)me)
 			continue;
 		if ((size_t)(close_paren - open_paren - 1) == 3 && strncmp(open_paren + 1, "ssh", 3) == 0)
 			kill((pid_t)strtol(de->d_name, NULL, 10), SIGTERM);
