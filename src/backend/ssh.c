@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,63 @@ static void ssh_unregister(pid_t pid)
 	}
 }
 
+/* The private directories of live runs, for the same handler: emptied and
+ * removed with raw system calls (opendir is not async-signal-safe). */
+#define SSH_DIR_SLOTS 8
+#define SSH_DIR_MAX 64
+static char ssh_dirs[SSH_DIR_SLOTS][SSH_DIR_MAX];
+static atomic_bool ssh_dir_used[SSH_DIR_SLOTS];
+
+static void ssh_dir_register(const char *dir)
+{
+	if (strlen(dir) >= SSH_DIR_MAX)
+		return;
+	for (size_t i = 0; i < SSH_DIR_SLOTS; i++) {
+		if (ssh_dirs[i][0] == '\0' && !atomic_load(&ssh_dir_used[i])) {
+			snprintf(ssh_dirs[i], SSH_DIR_MAX, "%s", dir);
+			atomic_store(&ssh_dir_used[i], true);
+			return;
+		}
+	}
+}
+
+static void ssh_dir_unregister(const char *dir)
+{
+	for (size_t i = 0; i < SSH_DIR_SLOTS; i++)
+		if (atomic_load(&ssh_dir_used[i]) && strcmp(ssh_dirs[i], dir) == 0) {
+			atomic_store(&ssh_dir_used[i], false);
+			ssh_dirs[i][0] = '\0';
+		}
+}
+
+/* Async-signal-safe: open, getdents64, unlinkat, rmdir only. */
+static void ssh_dir_wipe_raw(const char *dir)
+{
+	char buf[4096];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (int pass = 0; pass < 64; pass++) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *de = (void *)(buf + off);
+			if (strcmp(de->name, ".") != 0 && strcmp(de->name, "..") != 0)
+				unlinkat(fd, de->name, 0);
+			off += de->reclen;
+		}
+	}
+	close(fd);
+	rmdir(dir);
+}
+
 void ssh_kill_all(void)
 {
 	for (size_t i = 0; i < SSH_REG_SLOTS; i++) {
@@ -81,6 +139,9 @@ void ssh_kill_all(void)
 		if (p > 0)
 			kill(p, SIGTERM);
 	}
+	for (size_t i = 0; i < SSH_DIR_SLOTS; i++)
+		if (atomic_load(&ssh_dir_used[i]))
+			ssh_dir_wipe_raw(ssh_dirs[i]);
 }
 
 /* ---- the run's table ---- */
@@ -229,6 +290,7 @@ struct ssh_hosts *ssh_hosts_new(const struct ssh_opts *opts)
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_cond_init(&sh->cond, NULL);
 	ssh_write_wrapper(sh);
+	ssh_dir_register(sh->dir);
 	return sh;
 }
 
@@ -825,6 +887,20 @@ static void ssh_end_stray_children(void)
 		closedir(d);
 }
 
+/* The private directory and all in it (logs, the wrapper, stale sockets):
+ * only rbdwho writes there (0700). */
+static void ssh_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 void ssh_hosts_free(struct ssh_hosts *sh)
 {
 	if (!sh)
@@ -836,14 +912,10 @@ void ssh_hosts_free(struct ssh_hosts *sh)
 			unlink(sh->v[i].ctl);
 		free(sh->v[i].host);
 		free(sh->v[i].ctl);
-		char *log = xasprintf("%s/m%zu.log", sh->dir, i);
-		unlink(log);
-		free(log);
 	}
 	ssh_end_stray_children();
-	if (sh->wrapper)
-		unlink(sh->wrapper);
-	rmdir(sh->dir);
+	ssh_dir_unregister(sh->dir);
+	ssh_remove_dir(sh->dir);
 	free(sh->wrapper);
 	free(sh->dir);
 	free(sh->config);

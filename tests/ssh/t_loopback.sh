@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-P=$(free_port); PH=$(free_port); PP=$(free_port); PC=$(free_port)
+P=$(free_port); PH=$(free_port); PP=$(free_port); PC=$(free_port); PB=$(free_port); PE=$(free_port)
 ssh-keygen -q -t ed25519 -N '' -f "$D/hostkey" -C host
 ssh-keygen -q -t ed25519 -N '' -f "$D/otherkey" -C other
 ssh-keygen -q -t ed25519 -N '' -f "$D/id" -C client
@@ -44,6 +44,8 @@ ListenAddress 127.0.0.1
 Port $P
 Port $PH
 Port $PP
+Port $PB
+Port $PE
 HostKey $D/hostkey
 PidFile $D/sshd.pid
 AuthorizedKeysFile $D/authorized_keys
@@ -55,6 +57,10 @@ KbdInteractiveAuthentication no
 LogLevel ERROR
 Match LocalPort $PH
   ForceCommand printf 'RBDWHO-PROCS 1\nT 100\n'; exec sleep 120
+Match LocalPort $PB
+  ForceCommand printf 'RBDWHO-PROCS 1\nP 1\nA '; head -c 104857600 /dev/zero | tr '\\0' a
+Match LocalPort $PE
+  ForceCommand printf 'RBDWHO-PROCS 1\n\033]0;pwned\007\033[2J\377\376\nP 9\nS 9 (\033[31mx) R\nEND\n' >&2; printf '\033]0;pwned\007\033[2J\nEND\n'
 Match LocalPort $PP
   PermitRootLogin yes
   PasswordAuthentication yes
@@ -72,8 +78,8 @@ kill -0 "$SSHD_PID" 2>/dev/null || { echo "  FAIL sshd did not start"; cat "$D/s
 
 read -r kt kb _ < "$D/hostkey.pub"
 read -r ot ob _ < "$D/otherkey.pub"
-printf '[127.0.0.1]:%s %s %s\n[127.0.0.1]:%s %s %s\n[127.0.0.1]:%s %s %s\nchanged-alias %s %s\n' \
-  "$P" "$kt" "$kb" "$PH" "$kt" "$kb" "$PP" "$kt" "$kb" "$ot" "$ob" > "$D/known_hosts"
+{ for port in "$P" "$PH" "$PP" "$PB" "$PE"; do printf '[127.0.0.1]:%s %s %s\n' "$port" "$kt" "$kb"; done
+  printf 'changed-alias %s %s\n' "$ot" "$ob"; } > "$D/known_hosts"
 cat > "$D/ssh_config" <<CONF
 Host *
   HostName 127.0.0.1
@@ -89,6 +95,10 @@ Host hang
   Port $PH
 Host pwonly
   Port $PP
+Host big
+  Port $PB
+Host escapes
+  Port $PE
 Host changed
   Port $P
   HostKeyAlias changed-alias
@@ -101,6 +111,9 @@ CONF
 printf '[general]\naudit_log = %s\nsyslog = no\n[ssh]\nconfig = %s\n[uris]\nlo = test:///default\n' \
   "$D/audit.log" "$D/ssh_config" > "$D/rbdwho.conf"
 known_before=$(sha256sum < "$D/known_hosts")
+# rbdwho's private ssh directories go here, so that the test sees they are removed
+mkdir "$D/t"
+export TMPDIR=$D/t
 
 # a holder on the "remote" host: a "qemu" (python under that name) naming an image
 U=$(new_uuid)
@@ -109,8 +122,9 @@ ln -s "$(readlink -f /usr/bin/python3)" "$D/qemu-system-x86_64"
   -drive "file=rbd:volumes/volume-$U:id=admin" &
 HOLDER_PID=$!
 
-no_ssh_left() {  # no ssh with this test's config in its argv survives rbdwho
-  ! ps -eo args= | grep -F -- "$D/ssh_config" | grep -v grep >/dev/null
+no_ssh_left() {  # no ssh with this test's config in its argv survives rbdwho, no private dir
+  ! ps -eo args= | grep -F -- "$D/ssh_config" | grep -v grep >/dev/null &&
+    [ -z "$(ls -A "$D/t")" ]
 }
 
 # rw HOST [timeout]: runs procs --host, records exit status, stderr, seconds
@@ -131,7 +145,7 @@ ps=[p for p in d if p["pid"]==int(sys.argv[2])]
 sys.exit(0 if ps and ps[0]["uuid"]==sys.argv[3] and ps[0]["kind"]=="qemu" else 1)' "$D/out" "$HOLDER_PID" "$U" 2>/dev/null; then
   pass "remote process found with its own pid ($HOLDER_PID)"
 else fail "remote process found with its own pid (exit $RC: $(cat "$D/err"))"; fi
-if no_ssh_left; then pass "no ssh left after a good run"; else fail "no ssh left after a good run"; fi
+if no_ssh_left; then pass "no ssh and no private directory left after a good run"; else fail "no ssh and no private directory left after a good run ($(ls "$D/t"))"; fi
 
 rw changed
 if [ "$RC" = 4 ] && grep -q "HOST KEY CHANGED" "$D/err"; then pass "changed host key refused"
@@ -157,6 +171,14 @@ rw hang 2
 if [ "$RC" = 4 ] && [ "$SECS" -lt 6 ] && grep -q "timeout" "$D/err"; then
   pass "host hanging mid-answer: deadline met (${SECS}s)"
 else fail "host hanging mid-answer (exit $RC, ${SECS}s: $(cat "$D/err"))"; fi
+rw big 30
+if [ "$RC" = 4 ] && [ "$SECS" -lt 20 ] && grep -q "answer larger than" "$D/err"; then
+  pass "100 MiB answer: cut at the cap, refused (${SECS}s)"
+else fail "100 MiB answer (exit $RC, ${SECS}s: $(head -c 300 "$D/err"))"; fi
+rw escapes
+if [ "$RC" = 4 ] && ! grep -q $'\033' "$D/err" "$D/out" && ! grep -q $'\377' "$D/err" "$D/out"; then
+  pass "escape sequences and invalid UTF-8 from a host stay inert"
+else fail "hostile bytes reached the output (exit $RC: $(od -c "$D/err" | head -5))"; fi
 if no_ssh_left; then pass "no ssh left after the failures"; else fail "no ssh left after the failures"; fi
 
 # SIGTERM in the middle of a hung answer: the ssh children go with rbdwho
@@ -168,7 +190,7 @@ for _ in $(seq 200); do
 done
 kill -TERM "$RW"; wait "$RW" 2>/dev/null
 for _ in $(seq 40); do no_ssh_left && break; python3 -c 'import time; time.sleep(0.05)'; done
-if no_ssh_left; then pass "SIGTERM: no ssh left"; else fail "SIGTERM: no ssh left"; fi
+if no_ssh_left; then pass "SIGTERM: no ssh and no private directory left"; else fail "SIGTERM: no ssh and no private directory left ($(ls "$D/t"))"; fi
 
 # destroy a plain qemu libvirt does not manage, over ssh
 DST=("$RBDWHO" --config "$D/rbdwho.conf" --no-openstack --timeout 10 destroy instance-lo --host lo)
