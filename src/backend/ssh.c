@@ -717,13 +717,23 @@ static struct ssh_host ssh_host_ready(struct ssh_hosts *sh, const char *host)
 	int rc = ssh_master_open(sh, host, index, &pid, &ctl, &res);
 
 	pthread_mutex_lock(&sh->lock);
-	h = &sh->v[index];
-	h->state = rc == 0 ? HS_UP : HS_FAILED;
-	h->master = rc == 0 ? pid : 0;
-	h->ctl = ctl;
-	h->fail = res;
-	struct ssh_host copy = *h;
+	/* by name: forgetting failures may have moved the entry (never removed
+	 * it: it is not FAILED while it connects) */
+	h = ssh_host_find(sh, host);
+	struct ssh_host copy = {.state = rc == 0 ? HS_UP : HS_FAILED,
+				.master = rc == 0 ? pid : 0, .fail = res};
 	copy.ctl = xstrdup(ctl);
+	if (h) {
+		h->state = copy.state;
+		h->master = copy.master;
+		h->ctl = ctl;
+		h->fail = res;
+		copy.host = h->host;
+	} else {
+		if (copy.master > 0)
+			ssh_end(copy.master);
+		free(ctl);
+	}
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 	return copy;
