@@ -50,7 +50,7 @@ ifneq ($(SRCS_CXX),)
   LDLIBS += -lstdc++
 endif
 
-.PHONY: all deps check unit integration infra ui-tests faults demo install uninstall clean bench lint fuzz fleet
+.PHONY: all deps check unit integration ssh-tests infra ui-tests faults demo install uninstall clean bench lint fuzz fleet
 
 all: rbdwho
 
@@ -99,6 +99,10 @@ unit: $(UNIT_BINS)
 integration: rbdwho $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/integration/run.sh
 
+# rbdwho's ssh against a real sshd on 127.0.0.1 (no Ceph needed).
+ssh-tests: rbdwho
+	@tests/ssh/run.sh
+
 # Holders on remote hosts: one 3-host fleet (ssh, libvirt per host), tests/fleet/t_*.sh.
 fleet: rbdwho
 	@tests/fleet/run.sh
@@ -127,6 +131,7 @@ check: deps
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) infra
 	$(MAKE) integration
+	$(MAKE) ssh-tests
 	$(MAKE) fleet
 	$(MAKE) faults
 	$(MAKE) ui-tests

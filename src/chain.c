@@ -33,9 +33,9 @@ const char *holder_kind_name(enum holder_kind k)
 	static const char *const names[] = {
 		[HOLDER_DOMAIN] = "libvirt", [HOLDER_QEMU] = "qemu", [HOLDER_RBD_NBD] = "rbd-nbd",
 		[HOLDER_RBD_CLI] = "rbd", [HOLDER_RBD_FUSE] = "rbd-fuse",
-		[HOLDER_OTHER] = "process",
+		[HOLDER_OTHER] = "process", [HOLDER_KRBD] = "krbd",
 	};
-	return k <= HOLDER_OTHER ? names[k] : "process";
+	return k <= HOLDER_KRBD ? names[k] : "process";
 }
 
 const char *host_source_name(enum host_source s)
@@ -82,6 +82,12 @@ static int chain_prepare(const struct chain_opts *opts, struct chain **out, stru
 	ch->cfg = opts->cfg;
 	ch->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 10000;
 	ch->proc_root = xstrdup(opts->proc_root);
+	ch->sys_root = xstrdup(opts->sys_root);
+	if (opts->cfg->ssh_enabled) {
+		struct ssh_opts so = {.timeout_ms = ch->timeout_ms, .config = opts->cfg->ssh_config,
+				      .command = opts->cfg->ssh_command};
+		ch->ssh = ssh_hosts_new(&so);
+	}
 	ch->local_host = hostmap_local_name();
 	if (connect_openstack(ch, opts) == -EINVAL) {
 		int rc = rw_error_set(err, -EINVAL, "%s", ch->os_note);
@@ -124,6 +130,8 @@ void chain_free(struct chain *ch)
 	os_client_free(ch->os);
 	free(ch->os_note);
 	free(ch->proc_root);
+	free(ch->sys_root);
+	ssh_hosts_free(ch->ssh);
 	free(ch->local_host);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
@@ -159,6 +167,11 @@ void chain_forget(struct chain *ch)
 	ch->procs_loaded = false;
 	free(ch->procs_error);
 	ch->procs_error = NULL;
+	krbd_list_free(&ch->krbd);
+	free(ch->krbd_error);
+	ch->krbd_error = NULL;
+	ch->krbd_loaded = false;
+	chain_forget_hosts(ch);
 	nova_cache_clear(ch);
 	mon_sessions_free(&ch->sessions);
 	ch->sessions_loaded = false;

@@ -33,6 +33,7 @@ static void watcher_view_clear(struct watcher_view *w)
 		holder_clear(&w->holders[i]);
 	free(w->holders);
 	free(w->holders_error);
+	chain_checks_free(w);
 	free(w->reason);
 }
 

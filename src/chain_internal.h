@@ -5,14 +5,29 @@
 
 #include <pthread.h>
 #include "rbdwho/chain.h"
+#include "rbdwho/krbd.h"
 #include "rbdwho/proc.h"
+#include "rbdwho/ssh.h"
 #include "rbdwho/virt.h"
 
 struct domain_cache {
 	char *uri;
 	struct virt_domains list;
 	char *error;  /* listing failed: why */
+	int error_code;
 	bool loading; /* one thread is listing uri; the others wait (doms_cond) */
+};
+
+/* One remote host's processes and kernel mappings, asked over ssh once per
+ * chain (until chain_forget), shared by every watcher on that host. */
+struct host_procs_cache {
+	char *host;
+	struct proc_list procs;
+	struct krbd_list maps;
+	bool loading;
+	bool failed;
+	struct ssh_result res;  /* why, when failed */
+	char *error;
 };
 
 struct nova_cache_entry {
@@ -26,6 +41,8 @@ struct chain {
 	char *os_note;
 	const struct config *cfg;
 	char *proc_root;
+	char *sys_root;
+	struct ssh_hosts *ssh;  /* NULL when [ssh] enabled = no */
 	int timeout_ms;
 	char *local_host;
 
@@ -44,6 +61,11 @@ struct chain {
 	bool procs_loaded;
 	struct proc_list procs;
 	char *procs_error;
+	struct krbd_list krbd;  /* local kernel mappings, loaded with procs */
+	char *krbd_error;
+	bool krbd_loaded;
+	struct host_procs_cache *hprocs;
+	size_t nhprocs, cap_hprocs;
 	/* Open-addressing hash table on the UUID (linear probing, power-of-two
 	 * capacity, at most half full): a scan fills it from a server list of
 	 * tens of thousands, so inserts and lookups must not be linear. */
@@ -57,11 +79,35 @@ struct chain {
 
 /* Called with ch->lock held. */
 void nova_cache_clear(struct chain *ch);
+void chain_forget_hosts(struct chain *ch);
 /* The cache alone (no I/O; each takes ch->lock itself): get copies the cached
  * answer into out (the caller clears it) and is false on a miss; put keeps
  * only NOVA_FOUND and NOVA_GONE answers and replaces an older one. */
 bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out);
 void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a);
+
+/* chain_resolve.c's holder list, for chain_hosts.c. */
+struct holder *chain_holder_add(struct watcher_view *w);
+struct holder *chain_holder_for_process(struct watcher_view *w, const struct proc_holder *p);
+
+/* chain_hosts.c: sources and the holders of processes and kernel mappings. */
+struct source_check *chain_check_add(struct watcher_view *w, enum check_source src,
+				     enum check_state state, enum check_reason why,
+				     const char *via, const char *detail);
+void chain_checks_free(struct watcher_view *w);
+void chain_add_process(struct watcher_view *w, const struct proc_holder *p);
+void chain_add_krbd(const struct image_view *iv, struct watcher_view *w,
+		    const struct krbd_list *maps, const struct proc_list *procs);
+void chain_add_remote_holders(struct chain *ch, const struct image_view *iv,
+			      struct watcher_view *w);
+void chain_add_local_krbd(struct chain *ch, const struct image_view *iv, struct watcher_view *w);
+void chain_judge_not_checked(struct watcher_view *w);
+/* Opens the ssh master of a remote watcher's host before libvirt connects
+ * (so libvirt's qemu+ssh rides on it); false when that failed and libvirt
+ * over the same ssh is not worth asking (recorded as a failed source). */
+bool chain_pre_connect(struct chain *ch, struct watcher_view *w);
+/* The URI libvirt is opened with (through the run's ssh masters); malloc'd. */
+char *chain_libvirt_open_uri(struct chain *ch, const char *uri);
 
 /* The plain-language findings of a resolved image (chain_find and the scan). */
 void chain_add_notes(struct chain *ch, struct image_view *iv);

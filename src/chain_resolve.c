@@ -319,7 +319,13 @@ static struct holder *holder_add(struct watcher_view *w)
 	struct holder *h = &w->holders[w->nholders++];
 	memset(h, 0, sizeof *h);
 	h->host = xstrdup(w->host);
+	h->uid = -1;
 	return h;
+}
+
+struct holder *chain_holder_add(struct watcher_view *w)
+{
+	return holder_add(w);
 }
 
 static struct domain_cache *domain_cache_find(struct chain *ch, const char *uri)
@@ -357,12 +363,15 @@ static void ensure_domains(struct chain *ch, const char *uri)
 
 	struct virt_domains list = {0};
 	struct rw_error err = {0};
-	int rc = virt_list_domains(uri, ch->timeout_ms, &list, &err);
+	char *open_uri = chain_libvirt_open_uri(ch, uri);
+	int rc = virt_list_domains(open_uri, ch->timeout_ms, &list, &err);
+	free(open_uri);
 	pthread_mutex_lock(&ch->lock);
 	struct domain_cache *dc = domain_cache_find(ch, uri);  /* the array may have moved */
 	if (dc && dc->loading) {  /* else chain_forget dropped it meanwhile */
 		dc->list = list;
 		dc->error = rc < 0 ? xstrdup(err.msg) : NULL;
+		dc->error_code = rc;
 		dc->loading = false;
 		memset(&list, 0, sizeof list);
 	}
@@ -381,6 +390,11 @@ static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 		dc = NULL;
 	if (dc && dc->error)
 		w->holders_error = xstrdup(dc->error);  /* names the URI already */
+	if (dc)
+		chain_check_add(w, SOURCE_LIBVIRT, dc->error ? CHECK_FAILED : CHECK_OK,
+				!dc->error ? CHECK_R_NONE
+				: dc->error_code == -ETIMEDOUT ? CHECK_R_TIMEOUT : CHECK_R_LIBVIRT,
+				dc->uri, dc->error);
 	for (size_t i = 0; dc && i < dc->list.n; i++) {
 		const struct virt_domain *d = &dc->list.v[i];
 		if (!rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
@@ -458,17 +472,16 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 	pthread_mutex_lock(&ch->lock);
 	if (ch->procs_error && !w->holders_error)
 		w->holders_error = xasprintf("process scan: %s", ch->procs_error);
+	chain_check_add(w, SOURCE_PROCS, ch->procs_error ? CHECK_FAILED : CHECK_OK,
+			ch->procs_error ? CHECK_R_READ : CHECK_R_NONE,
+			ch->proc_root ? ch->proc_root : "/proc", ch->procs_error);
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
-		if (!argv_info_holds(&p->info, iv->pool, iv->image))
-			continue;
-		struct holder *h = holder_for_process(w, p);
-		h->pid = p->pid;
-		h->user = xstrdup(p->user);
-		h->started = p->started;
-		h->cmdline = xstrdup(p->cmdline);
+		if (argv_info_holds(&p->info, iv->pool, iv->image))
+			chain_add_process(w, p);
 	}
 	pthread_mutex_unlock(&ch->lock);
+	chain_add_local_krbd(ch, iv, w);
 }
 
 /* ---- verdicts ---- */
@@ -555,16 +568,20 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 	if (w->resolved)
 		return;
 	map_host(ch, w);
-	if (w->libvirt_uri)
+	bool local = watcher_is_local(w) || (w->host && strcmp(w->host, ch->local_host) == 0);
+	if (w->libvirt_uri && (local || chain_pre_connect(ch, w)))
 		add_domain_holders(ch, iv, w);
 	else if (w->host)
 		w->holders_error = xasprintf("host name '%s' cannot be put in a libvirt URI safely; "
 					     "map it in the config's [uris]", w->host);
-	if (watcher_is_local(w))
+	if (local)
 		add_process_holders(ch, iv, w);
+	else if (w->host)
+		chain_add_remote_holders(ch, iv, w);
 	for (size_t i = 0; i < w->nholders; i++)
 		judge_holder(ch, &w->holders[i], false);
 	judge_watcher(w);
+	chain_judge_not_checked(w);
 	w->resolved = true;
 }
 
@@ -586,6 +603,11 @@ int chain_prefetch_nova(struct chain *ch, struct rw_error *err)
 	}
 	free(v);
 	return 0;
+}
+
+struct holder *chain_holder_for_process(struct watcher_view *w, const struct proc_holder *p)
+{
+	return holder_for_process(w, p);
 }
 
 void chain_recheck_holder(struct chain *ch, struct holder *h)

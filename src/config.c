@@ -36,6 +36,9 @@ static const char config_defaults[] =
 	"[libvirt]\n"
 	"uri_template = qemu+ssh://{host}/system\n"
 	"local_uri = qemu:///system\n"
+	"[ssh]\n"
+	"enabled = yes\n"
+	"command = ssh\n"
 	"[ui]\n"
 	"theme = default\n"
 	"refresh = 0\n";
@@ -73,6 +76,9 @@ static const struct config_key config_keys[] = {
 	CK("openstack", "insecure", CK_BOOL, os_insecure),
 	CK("libvirt", "uri_template", CK_TEMPLATE, uri_template),
 	CK("libvirt", "local_uri", CK_STR, local_uri),
+	CK("ssh", "enabled", CK_BOOL, ssh_enabled),
+	CK("ssh", "config", CK_PATH_OPT, ssh_config),
+	CK("ssh", "command", CK_STR, ssh_command),
 	CK("ui", "theme", CK_STR, theme),
 	CK("ui", "refresh", CK_REFRESH, refresh_s),
 };
@@ -80,7 +86,7 @@ static const struct config_key config_keys[] = {
 /* clang-format on */
 
 static const char *const config_sections[] = {
-    "general", "ceph", "openstack", "libvirt", "ui", "hosts", "uris", "keys",
+    "general", "ceph", "openstack", "libvirt", "ssh", "ui", "hosts", "uris", "keys",
 };
 
 struct config_parser {
@@ -618,7 +624,7 @@ void config_free(struct config *cfg)
 	char **strs[] = {&cfg->path,         &cfg->ceph_conf,    &cfg->ceph_id,
 	                 &cfg->ceph_cluster, &cfg->ceph_keyring, &cfg->os_cloud,
 	                 &cfg->uri_template, &cfg->local_uri,    &cfg->audit_log,
-	                 &cfg->theme};
+	                 &cfg->theme,        &cfg->ssh_config,   &cfg->ssh_command};
 
 	if (!cfg)
 		return;

@@ -9,6 +9,7 @@
 #include "rbdwho/audit.h"
 #include "rbdwho/destroy.h"
 #include "rbdwho/virt.h"
+#include "destroy_internal.h"
 
 void destroy_plan_clear(struct destroy_plan *plan)
 {
@@ -21,6 +22,7 @@ void destroy_plan_clear(struct destroy_plan *plan)
 	nova_server_clear(&plan->nova.server);
 	free(plan->nova.error);
 	free(plan->reason);
+	free(plan->cmdline);
 	memset(plan, 0, sizeof *plan);
 }
 
@@ -75,7 +77,7 @@ static void judge_plan(struct chain *ch, struct destroy_plan *plan)
 {
 	struct holder h;
 	memset(&h, 0, sizeof h);
-	h.kind = HOLDER_DOMAIN;
+	h.kind = plan->process ? HOLDER_QEMU : HOLDER_DOMAIN;
 	h.name = plan->name;
 	h.uuid = plan->uuid;
 	h.host = plan->host;
@@ -105,8 +107,8 @@ int destroy_prepare(struct chain *ch, const char *domain, const char *host,
 		return rc;
 	const struct virt_domain *d = find_domain(&list, domain);
 	if (!d) {
-		rc = rw_error_set(err, -ENOENT, "no domain named or with UUID '%s' on %s (%s)",
-		                  domain, host, plan->uri);
+		/* libvirt answered and does not know it: a process libvirt does not manage? */
+		rc = destroy_prepare_process(ch, domain, plan, err);
 	} else if (!d->xml.uuid || !d->xml.name) {
 		rc = rw_error_set(err, -EPROTO,
 		                  "libvirt at %s described '%s' without a name or UUID", plan->uri,
@@ -200,10 +202,13 @@ static void record_outcome(struct chain *ch, const struct destroy_plan *plan, co
 {
 	const struct config *cfg = chain_config(ch);
 	char *nova = destroy_nova_text(&plan->nova);
+	char *where = plan->process ? xasprintf("process %ld (start %llu, uid %ld)", plan->pid,
+	                                        plan->start_ticks, plan->uid)
+	                            : NULL;
 	struct audit_record r = {
-	    .action = "destroy",
+	    .action = plan->process ? "terminate" : "destroy",
 	    .host = plan->host,
-	    .uri = plan->uri,
+	    .uri = plan->process ? where : plan->uri,
 	    .domain = plan->name,
 	    .uuid = plan->uuid,
 	    .volumes = &plan->volumes,
@@ -214,6 +219,7 @@ static void record_outcome(struct chain *ch, const struct destroy_plan *plan, co
 	};
 	audit_write(cfg->audit_log, cfg->syslog, &r, werr);
 	free(nova);
+	free(where);
 }
 
 /* Everything before the call: intent, audit log, the domain re-read by UUID. */
@@ -226,6 +232,8 @@ static int destroy_preflight(struct chain *ch, const struct destroy_plan *plan,
 	struct rw_error e = {0};
 	if (audit_check_writable(chain_config(ch)->audit_log, &e) < 0)
 		return rw_error_set(why, -EPERM, "%s — refusing to act unaudited", e.msg);
+	if (plan->process)
+		return destroy_process_preflight(ch, plan, why);
 	struct virt_domain fresh;
 	memset(&fresh, 0, sizeof fresh);
 	rc = virt_lookup_domain(plan->uri, plan->uuid, chain_timeout_ms(ch), &fresh, &e);
@@ -248,7 +256,8 @@ int destroy_execute(struct chain *ch, const struct destroy_plan *plan,
 	int rc = destroy_preflight(ch, plan, checks, &why);
 	const char *outcome = "refused";
 	if (rc == 0) {
-		rc = virt_destroy_domain(plan->uri, plan->uuid, chain_timeout_ms(ch), &why);
+		rc = plan->process ? destroy_process_terminate(ch, plan, &why)
+		                   : virt_destroy_domain(plan->uri, plan->uuid, chain_timeout_ms(ch), &why);
 		outcome = rc == 0 ? "destroyed" : "failed";
 	}
 	/* A forced destroy says so in the trail: that is what an audit is read for. */

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,23 @@
 #include "rbdwho/error.h"
 #include "rbdwho/options.h"
 #include "rbdwho/redact.h"
+#include "rbdwho/ssh.h"
 #include "rbdwho/ui.h"
 
 static const char usage_text[] =
 	"Usage: rbdwho [OPTIONS]                     the browser\n"
 	"       rbdwho find VOLUME [--json]         the chain for one volume\n"
 	"       rbdwho scan [POOL...] [--orphans] [--json]\n"
-	"       rbdwho procs [--json]               local processes holding RBD images\n"
-	"       rbdwho destroy DOMAIN --host HOST [--yes]\n"
+	"       rbdwho procs [--host HOST] [--json] processes holding RBD images (HOST: over ssh)\n"
+	"       rbdwho destroy DOMAIN --host HOST [--yes] [--dry-run]  (a domain, or a\n"
+	"                                           qemu libvirt does not manage: -name/-uuid)\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
 	"\n"
 	"Ceph:       -c, --conf FILE   --id USER   --cluster NAME   -k, --keyring FILE\n"
 	"OpenStack:  --os-cloud NAME   --insecure   --no-openstack   (and OS_* variables)\n"
 	"General:    --config FILE     --timeout SECONDS   --proc-root DIR   --json\n"
+	"            --sys-root DIR    --dry-run (destroy)\n"
 	"            --orphans         --host HOST   --yes   --read-only   --force\n"
 	"Browser:    --theme NAME      --no-color    --ascii   --goto VOLUME\n"
 	"            -h, --help        -V, --version\n"
@@ -35,7 +39,7 @@ static const char usage_text[] =
 enum {
 	OPT_ID = 256, OPT_CLUSTER, OPT_OS_CLOUD, OPT_INSECURE, OPT_NO_OPENSTACK, OPT_CONFIG,
 	OPT_TIMEOUT, OPT_PROC_ROOT, OPT_JSON, OPT_ORPHANS, OPT_HOST, OPT_YES, OPT_READ_ONLY,
-	OPT_FORCE, OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_GOTO, OPT_UI_SCRIPT,
+	OPT_FORCE, OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_GOTO, OPT_UI_SCRIPT, OPT_SYS_ROOT, OPT_DRY_RUN,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +54,8 @@ static const struct option long_opts[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+	{"sys-root", required_argument, NULL, OPT_SYS_ROOT},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"orphans", no_argument, NULL, OPT_ORPHANS},
 	{"host", required_argument, NULL, OPT_HOST},
@@ -121,6 +127,8 @@ static int parse_args(int argc, char **argv, struct options *o, const char **con
 				return usage_error("--timeout takes seconds (0 < s <= 3600), not '%s'", optarg);
 			break;
 		case OPT_PROC_ROOT: o->chain.proc_root = optarg; break;
+		case OPT_SYS_ROOT: o->chain.sys_root = optarg; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_ORPHANS: o->orphans = true; break;
 		case OPT_HOST: o->host = optarg; break;
@@ -190,6 +198,26 @@ static void apply_config(struct options *o, int timeout_ms)
 		o->no_color = true;
 }
 
+/* A command killed by a signal first ends the ssh it started (the browser
+ * handles its signals itself and exits through the normal path). */
+static void on_fatal_signal(int sig)
+{
+	ssh_kill_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signal_cleanup(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static int run_command(const struct options *o)
 {
 	static const struct {
@@ -200,6 +228,7 @@ static int run_command(const struct options *o)
 	};
 	if (!o->command)
 		return ui_run(o);
+	install_signal_cleanup();
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(o->command, commands[i].name) == 0)
 			return commands[i].run(o);

@@ -45,6 +45,7 @@ enum holder_kind {
 	HOLDER_RBD_CLI,  /* the rbd tool itself (export, import, …) */
 	HOLDER_RBD_FUSE, /* rbd-fuse: one image (-r) or every image of its pool */
 	HOLDER_OTHER,    /* some other local process naming the image */
+	HOLDER_KRBD,     /* a kernel mapping, /dev/rbdN: no process holds it */
 };
 const char *holder_kind_name(enum holder_kind k);
 
@@ -56,7 +57,9 @@ struct holder {
 	char *host;
 	char *libvirt_uri;    /* where the domain lives; NULL for plain processes */
 	char *libvirt_state;  /* "running", "paused", … */
-	pid_t pid;            /* 0 when not known (remote host) */
+	pid_t pid;            /* on holder->host (a remote pid for a remote host); 0 when none */
+	long uid;             /* the process's real uid, -1 when unknown */
+	unsigned long long start_ticks;  /* its start time in ticks: a reused pid differs */
 	char *user;
 	time_t started;
 	char *cmdline;        /* redacted */
@@ -75,6 +78,44 @@ enum host_source {
 };
 const char *host_source_name(enum host_source s);
 
+/* What was asked to find a watcher's holders, and what answered. */
+#define CHECK_SOURCES(X) \
+	X(SOURCE_LIBVIRT, "libvirt") \
+	X(SOURCE_PROCS, "processes") \
+	X(SOURCE_KRBD, "krbd")
+enum check_source {
+#define CHECK_X(e, n) e,
+	CHECK_SOURCES(CHECK_X)
+#undef CHECK_X
+};
+enum check_state { CHECK_OK = 0, CHECK_FAILED, CHECK_SKIPPED };
+/* Why a source failed: for CHECK_R_SSH, ssh says more (ssh.h's failures). */
+#define CHECK_REASONS(X) \
+	X(CHECK_R_NONE, "") \
+	X(CHECK_R_SSH, "ssh") \
+	X(CHECK_R_LIBVIRT, "libvirt-error") \
+	X(CHECK_R_TIMEOUT, "timeout") \
+	X(CHECK_R_READ, "read-error") \
+	X(CHECK_R_DISABLED, "disabled") \
+	X(CHECK_R_UNSAFE_NAME, "unsafe-name")
+enum check_reason {
+#define CHECK_X(e, n) e,
+	CHECK_REASONS(CHECK_X)
+#undef CHECK_X
+};
+struct source_check {
+	enum check_source source;
+	enum check_state state;
+	enum check_reason reason;
+	int ssh;          /* enum ssh_failure, when reason is CHECK_R_SSH */
+	char *via;        /* "ssh c2", "/proc", "qemu+ssh://c2/system" */
+	char *detail;     /* one sentence, NULL when OK */
+};
+const char *check_source_name(enum check_source s);  /* "processes" */
+const char *check_state_name(enum check_state s);    /* "ok", "failed", "skipped" */
+/* "host-key-changed", "libvirt-error", …: the reason's machine name. */
+const char *source_check_reason_name(const struct source_check *c);
+
 struct watcher_view {
 	char *address;  /* as Ceph prints it */
 	struct watcher_addr addr;
@@ -87,6 +128,9 @@ struct watcher_view {
 	struct holder *holders;
 	size_t nholders;
 	char *holders_error;  /* why holders could not be (fully) listed */
+	struct source_check *checks;  /* every source asked for holders, and its answer */
+	size_t nchecks;
+	bool not_checked;     /* the host's processes could not be listed and no holder was found */
 	bool resolved;        /* host, holders and verdicts filled in */
 	enum verdict verdict;
 	char *reason;
@@ -123,6 +167,7 @@ struct chain_opts {
 	bool os_insecure;
 	const struct config *cfg;  /* host map, URIs, timeouts; must outlive the chain */
 	const char *proc_root;     /* NULL: /proc */
+	const char *sys_root;      /* NULL: /sys (kernel RBD mappings) */
 	int timeout_ms;
 	bool no_openstack;         /* never ask OpenStack, even when configured */
 };
@@ -144,6 +189,9 @@ const struct config *chain_config(struct chain *ch);
 int chain_timeout_ms(struct chain *ch);
 
 struct ceph_conn *chain_ceph(struct chain *ch);
+/* The run's ssh connections (NULL when [ssh] enabled = no) and --proc-root. */
+struct ssh_hosts *chain_ssh(struct chain *ch);
+const char *chain_proc_root(struct chain *ch);
 /* NULL when OpenStack is not configured; chain_os_note() then says why. */
 struct os_client *chain_os(struct chain *ch);
 const char *chain_os_note(struct chain *ch);

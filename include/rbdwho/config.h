@@ -43,6 +43,10 @@ struct config {
 	bool reverse_dns;    /* default true */
 	char *audit_log;     /* default "$XDG_STATE_HOME/rbdwho/audit.log" or ~/.local/state/… */
 	bool syslog;         /* default true */
+	/* [ssh] */
+	bool ssh_enabled;    /* default true: list remote hosts' processes over ssh */
+	char *ssh_config;    /* ssh -F FILE; NULL: the operator's ~/.ssh/config */
+	char *ssh_command;   /* default "ssh" */
 	/* [ui] */
 	char *theme;         /* default "default" */
 	int refresh_s;       /* auto-refresh interval, 0 = off */

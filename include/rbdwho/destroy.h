@@ -20,10 +20,18 @@ struct destroy_plan {
 	struct nova_answer nova; /* asked fresh while preparing */
 	enum verdict verdict;
 	char *reason;
+	/* A plain process libvirt does not manage (a qemu started by hand), on
+	 * this host or over ssh: stopped with SIGTERM after it is re-read. */
+	bool process;
+	long pid, uid;
+	unsigned long long start_ticks;  /* a reused pid has another */
+	char *cmdline;                   /* redacted; must be unchanged */
 };
 
 /* Finds domain (name or UUID) on host's libvirt URI, re-reads it, asks Nova
- * fresh, and fills the plan. -ENOENT when no such domain. Call
+ * fresh, and fills the plan. When libvirt answers but has no such domain, a
+ * process on host (its -name or -uuid) holding an RBD image that libvirt does
+ * not manage is planned instead (plan->process). -ENOENT when neither. Call
  * destroy_plan_clear afterwards whatever it returned. */
 int destroy_prepare(struct chain *ch, const char *domain, const char *host,
                     struct destroy_plan *plan, struct rw_error *err);
@@ -46,6 +54,9 @@ int destroy_execute(struct chain *ch, const struct destroy_plan *plan,
  * name and exactly its RBD images. -EPERM with the reason, else 0. */
 int destroy_check(const struct destroy_plan *plan, const struct destroy_checks *checks,
                   const struct virt_domain *fresh, struct rw_error *err);
+
+/* The manual commands a plan stands for (what --dry-run prints); malloc'd. */
+char *destroy_manual_command(const struct destroy_plan *plan);
 
 /* host's libvirt URI: the config's local_uri for the chain's local host,
  * "localhost" and "local"; config_host_uri otherwise. malloc'd. */

@@ -19,6 +19,7 @@ struct options {
 	const char *host;         /* destroy: --host */
 	bool read_only;           /* no destructive action at all */
 	bool force;               /* allow destroying holders that are not ORPHAN */
+	bool dry_run;             /* destroy: show the plan and the manual command only */
 	const char *theme;        /* browser theme name or path; NULL: config, then "default" */
 	bool no_color;            /* --no-color or $NO_COLOR */
 	bool ascii;               /* --ascii: no UTF-8 box drawing */

@@ -2,6 +2,7 @@
  * walking /proc (or a captured copy of it). Processes come and go while we read:
  * one that vanishes mid-read is skipped, never an error. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,7 +51,7 @@ static int proc_read_file(int dirfd, const char *name, struct buf *b)
 
 /* Splits a NUL-separated cmdline; the last argument may lack its NUL (the buf
  * itself is NUL-terminated). The pointers point into data. */
-static void proc_split_cmdline(const char *data, size_t len, const char ***argv, size_t *argc)
+void proc_split_cmdline(const char *data, size_t len, const char ***argv, size_t *argc)
 {
 	size_t cap = 0, start = 0;
 
@@ -121,7 +122,7 @@ static char *proc_user_name(uid_t uid)
 }
 
 /* The real uid from status's "Uid:\treal\teffective\tsaved\tfs" line. */
-static char *proc_read_user(const char *status)
+static char *proc_read_user(const char *status, long *uid_out)
 {
 	const char *p = status;
 
@@ -130,8 +131,10 @@ static char *proc_read_user(const char *status)
 		if (strncmp(p, "Uid:", 4) == 0) {
 			char *end;
 			unsigned long uid = strtoul(p + 4, &end, 10);
-			if (end != p + 4)
+			if (end != p + 4) {
+				*uid_out = (long)uid;
 				return proc_user_name((uid_t)uid);
+			}
 		}
 		p = strchr(p, '\n');
 		if (p)
@@ -140,36 +143,50 @@ static char *proc_read_user(const char *status)
 	return NULL;
 }
 
-/* Field 22 of stat (starttime, clock ticks after boot). comm, field 2, may hold
- * spaces and ')': fields are counted from the last ')'. */
-static time_t proc_read_started(const char *stat, time_t btime)
+static bool proc_stat_ticks(const char *stat, unsigned long long *out)
 {
 	const char *p = strrchr(stat, ')');
-	long hz = sysconf(_SC_CLK_TCK);
 
-	if (!p || btime == 0 || hz <= 0)
-		return 0;
+	*out = 0;
+	if (!p)
+		return false;
 	p++;
 	for (int field = 3; field <= 22; field++) {
 		while (*p == ' ')
 			p++;
-		if (!*p)
-			return 0;
+		if (!*p || *p == '\n')
+			return false;
 		if (field == 22) {
 			char *end;
 			errno = 0;
-			unsigned long long ticks = strtoull(p, &end, 10);
+			*out = strtoull(p, &end, 10);
 			if (end == p || errno)
-				return 0;
-			return btime + (time_t)(ticks / (unsigned long long)hz);
+				*out = 0;
+			return end != p && !errno;
 		}
-		while (*p && *p != ' ')
+		while (*p && *p != ' ' && *p != '\n')
 			p++;
 	}
-	return 0;
+	return false;
 }
 
-static void proc_holder_clear(struct proc_holder *h)
+unsigned long long proc_stat_start_ticks(const char *stat)
+{
+	unsigned long long t;
+	return proc_stat_ticks(stat, &t) ? t : 0;
+}
+
+/* The wall-clock start time: boot time plus the start ticks. */
+static time_t proc_read_started(const char *stat, time_t btime, unsigned long long *ticks)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!proc_stat_ticks(stat, ticks) || btime == 0 || hz <= 0)
+		return 0;
+	return btime + (time_t)(*ticks / (unsigned long long)hz);
+}
+
+void proc_holder_clear(struct proc_holder *h)
 {
 	free(h->user);
 	free(h->comm);
@@ -195,9 +212,9 @@ static int proc_read_details(int rootfd, const char *name, int pfd, time_t btime
 	int rc = 0;
 
 	if (proc_read_file(pfd, "status", &status) == 0)
-		h->user = proc_read_user(status.p);
+		h->user = proc_read_user(status.p, &h->uid);
 	if (proc_read_file(pfd, "stat", &stat) == 0)
-		h->started = proc_read_started(stat.p, btime);
+		h->started = proc_read_started(stat.p, btime, &h->start_ticks);
 	if ((!h->user || !h->started) && proc_pid_gone(rootfd, name))
 		rc = -ENOENT;
 	buf_free(&status);
@@ -226,14 +243,10 @@ static int proc_read_one(int rootfd, const char *name, time_t btime, struct proc
 	rc = proc_read_file(pfd, "cmdline", &cmd);
 	if (rc == 0)
 		proc_split_cmdline(cmd.p, cmd.len, &argv, &argc);
-	if (rc == 0 && (argc == 0 || parse_argv(argv, argc, &h->info) != 0))
-		rc = -ENOENT; /* a kernel thread or a zombie: no command line */
-	if (rc == 0 && !argv_info_names_rbd(&h->info))
-		rc = -ENOENT;
+	if (rc == 0)
+		rc = proc_holder_from_argv(argv, argc, h);
 	if (rc == 0) {
 		h->pid = (pid_t)strtol(name, NULL, 10);
-		h->comm = xstrdup(proc_base_name(argv[0]));
-		h->cmdline = redact_argv(argv, argc);
 		rc = proc_read_details(rootfd, name, pfd, btime, h);
 	}
 	if (rc)
@@ -242,6 +255,29 @@ static int proc_read_one(int rootfd, const char *name, time_t btime, struct proc
 	buf_free(&cmd);
 	close(pfd);
 	return rc;
+}
+
+int proc_holder_from_argv(const char *const *argv, size_t argc, struct proc_holder *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->uid = -1;
+	/* no command line: a kernel thread or a zombie */
+	if (argc == 0 || parse_argv(argv, argc, &h->info) != 0 ||
+	    !argv_info_names_rbd(&h->info)) {
+		proc_holder_clear(h);
+		h->uid = -1;
+		return -ENOENT;
+	}
+	h->comm = xstrdup(proc_base_name(argv[0]));
+	h->cmdline = redact_argv(argv, argc);
+	return 0;
+}
+
+void proc_list_take(struct proc_list *l, struct proc_holder *h)
+{
+	xgrow(&l->v, &l->cap, l->n, sizeof(*l->v));
+	l->v[l->n++] = *h;
+	memset(h, 0, sizeof(*h));
 }
 
 static int proc_is_pid(const char *s)

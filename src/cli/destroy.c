@@ -28,6 +28,8 @@ static void plan_print_text(const struct destroy_plan *p)
 	plan_line("host", p->host);
 	plan_line("uri", p->uri);
 	plan_line("state", p->state);
+	if (p->process)
+		plan_line("cmdline", p->cmdline);
 	if (p->volumes.n == 0)
 		plan_line("volume", "(no RBD disk)");
 	for (size_t i = 0; i < p->volumes.n; i++)
@@ -58,6 +60,12 @@ static struct json_object *plan_json(const struct destroy_plan *p)
 	json_object_object_add(o, "host", jstr(p->host));
 	json_object_object_add(o, "uri", jstr(p->uri));
 	json_object_object_add(o, "state", jstr(p->state));
+	json_object_object_add(o, "kind", jstr(p->process ? "process" : "domain"));
+	json_object_object_add(o, "pid", p->process ? json_object_new_int64(p->pid) : NULL);
+	json_object_object_add(o, "uid", p->process ? json_object_new_int64(p->uid) : NULL);
+	json_object_object_add(o, "start_ticks",
+	                       p->process ? json_object_new_uint64(p->start_ticks) : NULL);
+	json_object_object_add(o, "cmdline", jstr(p->process ? p->cmdline : NULL));
 	struct json_object *vols = json_object_new_array();
 	for (size_t i = 0; i < p->volumes.n; i++)
 		json_object_array_add(vols, jstr(p->volumes.v[i]));
@@ -135,7 +143,10 @@ static int report_outcome(const struct options *o, const struct destroy_plan *p,
 		return cli_fail(outcome, err);
 	if (!o->json) {
 		char *safe = sanitize_terminal(p->name);
-		printf("destroyed %s (%s) on %s\n", safe, p->uuid, p->host);
+		if (p->process)
+			printf("terminated %s (pid %ld) on %s\n", safe, p->pid, p->host);
+		else
+			printf("destroyed %s (%s) on %s\n", safe, p->uuid ? p->uuid : "?", p->host);
 		free(safe);
 	}
 	return RW_EXIT_OK;
@@ -152,6 +163,21 @@ static int destroy_run(const struct options *o, struct chain *ch)
 	}
 	if (!o->json)
 		plan_print_text(&plan);
+	if (o->dry_run) { /* nothing done, nothing audited: what it would do, by hand */
+		char *cmd = destroy_manual_command(&plan), *safe = sanitize_terminal(cmd);
+		if (o->json) {
+			struct json_object *j = plan_json(&plan);
+			json_object_object_add(j, "outcome", jstr("dry-run"));
+			json_object_object_add(j, "manual_command", jstr(cmd));
+			cli_print_json(j);
+		} else {
+			printf("dry run, nothing done; by hand:\n  %s\n", safe);
+		}
+		free(safe);
+		free(cmd);
+		destroy_plan_clear(&plan);
+		return RW_EXIT_OK;
+	}
 	char *typed = confirmation_for(o, &plan);
 	struct destroy_checks checks = {
 	    .read_only = o->read_only,

@@ -89,6 +89,7 @@ static struct json_object *holder_json(const struct holder *h)
 	json_object_object_add(o, "libvirt_uri", jstr(h->libvirt_uri));
 	json_object_object_add(o, "libvirt_state", jstr(h->libvirt_state));
 	json_object_object_add(o, "pid", h->pid ? json_object_new_int(h->pid) : NULL);
+	json_object_object_add(o, "uid", h->pid && h->uid >= 0 ? json_object_new_int64(h->uid) : NULL);
 	json_object_object_add(o, "user", jstr(h->user));
 	json_object_object_add(o, "started", h->started ? jstr(report_time(h->started, t, sizeof t)) : NULL);
 	json_object_object_add(o, "cmdline", jstr(h->cmdline));
@@ -96,6 +97,25 @@ static struct json_object *holder_json(const struct holder *h)
 	json_object_object_add(o, "verdict", jstr(verdict_name(h->verdict)));
 	json_object_object_add(o, "reason", jstr(h->reason));
 	return o;
+}
+
+/* Every source asked for the watcher's holders and its answer: what was not
+ * looked at is said, never hidden. */
+static struct json_object *sources_json(const struct watcher_view *w)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < w->nchecks; i++) {
+		const struct source_check *c = &w->checks[i];
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "source", jstr(check_source_name(c->source)));
+		json_object_object_add(o, "via", jstr(c->via));
+		json_object_object_add(o, "state", jstr(check_state_name(c->state)));
+		json_object_object_add(o, "reason", c->state == CHECK_OK ? NULL
+						  : jstr(source_check_reason_name(c)));
+		json_object_object_add(o, "detail", jstr(c->detail));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static struct json_object *watcher_json(const struct watcher_view *w)
@@ -118,6 +138,8 @@ static struct json_object *watcher_json(const struct watcher_view *w)
 		json_object_array_add(hs, holder_json(&w->holders[i]));
 	json_object_object_add(o, "holders", hs);
 	json_object_object_add(o, "holders_error", jstr(w->holders_error));
+	json_object_object_add(o, "sources", sources_json(w));
+	json_object_object_add(o, "not_checked", json_object_new_boolean(w->not_checked));
 	json_object_object_add(o, "nova", w->nholders == 1 ? nova_json(&w->holders[0].nova) : NULL);
 	json_object_object_add(o, "verdict", jstr(verdict_name(w->verdict)));
 	json_object_object_add(o, "reason", jstr(w->reason));
@@ -214,8 +236,9 @@ static void holder_text(FILE *out, const struct holder *h)
 	char t[64];
 	char *what;
 	if (h->pid)
-		what = xasprintf("%s %s, pid %d (%s, started %s)", holder_kind_name(h->kind),
-				 h->name ? h->name : "?", (int)h->pid, h->user ? h->user : "?",
+		what = xasprintf("%s %s, pid %d%s%s (%s, started %s)", holder_kind_name(h->kind),
+				 h->name ? h->name : "?", (int)h->pid, h->host ? " on " : "",
+				 h->host ? h->host : "", h->user ? h->user : "?",
 				 report_time(h->started, t, sizeof t));
 	else
 		what = xasprintf("%s %s", holder_kind_name(h->kind), h->name ? h->name : "?");
@@ -258,6 +281,17 @@ static void watcher_text(FILE *out, const struct watcher_view *w)
 		holder_text(out, &w->holders[i]);
 	if (w->holders_error)
 		line(out, "  ", "note", w->holders_error);
+	for (size_t i = 0; i < w->nchecks; i++) {
+		const struct source_check *c = &w->checks[i];
+		if (c->state == CHECK_OK)
+			continue;
+		char *what = xasprintf("%s via %s %s (%s)%s%s", check_source_name(c->source),
+				       c->via ? c->via : "?", check_state_name(c->state),
+				       source_check_reason_name(c), c->detail ? ": " : "",
+				       c->detail ? c->detail : "");
+		line(out, "  ", "source", what);
+		free(what);
+	}
 	/* With one holder, its verdict line above already gave the reason. */
 	char *v = w->nholders == 1 ? xstrdup(verdict_name(w->verdict))
 				   : xasprintf("%s: %s", verdict_name(w->verdict),

@@ -11,7 +11,8 @@
 
 struct scan_state {
 	const struct options *o;
-	struct json_object *images, *errors;
+	struct json_object *images, *errors, *unchecked;
+	struct strvec unchecked_rows; /* text: printed last, under their own heading */
 	size_t shown, orphans;
 	struct scan_progress last;
 };
@@ -40,9 +41,34 @@ static void print_rows(const struct image_view *iv)
 	fflush(stdout);
 }
 
+/* Watchers whose host could not be checked: listed apart, never hidden. */
+static void note_unchecked(struct scan_state *st, const struct image_view *iv)
+{
+	for (size_t i = 0; i < iv->nwatchers; i++) {
+		const struct watcher_view *w = &iv->watchers[i];
+		if (!w->not_checked)
+			continue;
+		if (st->o->json) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "pool", json_object_new_string(iv->pool));
+			json_object_object_add(o, "image", json_object_new_string(iv->image));
+			json_object_object_add(o, "address", json_object_new_string(w->address));
+			json_object_object_add(o, "host", w->host ? json_object_new_string(w->host) : NULL);
+			json_object_object_add(o, "reason", json_object_new_string(w->reason ? w->reason : ""));
+			json_object_array_add(st->unchecked, o);
+		} else {
+			char *row = xasprintf("%s/%s  %s  %s  %s", iv->pool, iv->image, w->address,
+					      w->host ? w->host : "?", w->reason ? w->reason : "");
+			strvec_push_owned(&st->unchecked_rows, sanitize_terminal(row));
+			free(row);
+		}
+	}
+}
+
 static void on_found(struct image_view *iv, void *user)
 {
 	struct scan_state *st = user;
+	note_unchecked(st, iv);
 	bool orphan = image_view_verdict(iv) == VERDICT_ORPHAN;
 	st->orphans += orphan;
 	if (!st->o->orphans || orphan) {
@@ -79,7 +105,8 @@ int cli_scan(const struct options *o)
 	for (int i = 0; i < o->nargs; i++)
 		strvec_push(&pools, o->args[i]);
 	struct scan_state st = {.o = o, .images = json_object_new_array(),
-				.errors = json_object_new_array()};
+				.errors = json_object_new_array(),
+				.unchecked = json_object_new_array()};
 	struct scan_callbacks cb = {.found = on_found, .progress = on_progress,
 				    .pool_error = on_pool_error, .user = &st};
 	struct rw_error err = {0};
@@ -95,6 +122,7 @@ int cli_scan(const struct options *o)
 		json_object_object_add(root, "with_watchers",
 				       json_object_new_int64((int64_t)st.last.with_watchers));
 		json_object_object_add(root, "orphans", json_object_new_int64((int64_t)st.orphans));
+		json_object_object_add(root, "not_checked", json_object_get(st.unchecked));
 		json_object_object_add(root, "elapsed_ms", json_object_new_int64(clock_ms() - t0));
 		cli_print_json(root);
 	} else {
@@ -103,9 +131,19 @@ int cli_scan(const struct options *o)
 			st.last.pools_total, st.last.pools_total == 1 ? "" : "s",
 			st.last.with_watchers, st.orphans, st.orphans == 1 ? "" : "s",
 			(double)(clock_ms() - t0) / 1000.0);
+		if (st.unchecked_rows.n)
+			printf("not checked (%zu watcher%s: their hosts could not be asked):\n",
+			       st.unchecked_rows.n, st.unchecked_rows.n == 1 ? "" : "s");
+		for (size_t i = 0; i < st.unchecked_rows.n; i++)
+			printf("  %s\n", st.unchecked_rows.v[i]);
 	}
+	/* a scan that could not look everywhere is incomplete, whatever it found */
+	if (rc == 0 && json_object_array_length(st.unchecked) + st.unchecked_rows.n > 0)
+		rc = RW_EXIT_BACKEND;
 	json_object_put(st.images);
 	json_object_put(st.errors);
+	json_object_put(st.unchecked);
+	strvec_free(&st.unchecked_rows);
 	strvec_free(&pools);
 	chain_free(ch);
 	return rc;
