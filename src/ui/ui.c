@@ -218,6 +218,7 @@ static void probe_visible(struct ui *ui)
 		}
 		ir->pending = true;
 		strvec_push(&work_of(j)->names, r->key);
+		strvec_push(&work_of(j)->ids, ir->id);
 	}
 	if (j)
 		submit(ui, j);
@@ -339,7 +340,8 @@ static void merge_images(struct ui *ui, struct job *j)
 	struct work *w = work_of(j);
 	if (j->kind == JOB_IMAGES_PAGE) {
 		for (size_t i = 0; i < w->names.n; i++) {
-			struct image_row *ir = xcalloc(1, sizeof *ir);
+			struct image_row *ir = xcalloc(1, sizeof *ir + strlen(w->ids.v[i]) + 1);
+			strcpy(ir->id, w->ids.v[i]);
 			ir->nwatchers = -1;
 			pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
 		}
@@ -366,9 +368,9 @@ static void merge_probe(struct ui *ui, struct job *j)
 			continue;
 		struct image_row *ir = r->data;
 		ir->pending = false;
-		ir->probed = w->nwatchers[i] >= 0;
-		ir->size = w->sizes[i];
-		ir->nwatchers = w->nwatchers[i];
+		ir->probed = w->rows[i].nwatchers >= 0;
+		ir->size = w->rows[i].size;
+		ir->nwatchers = w->rows[i].nwatchers;
 		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
 	}
 }

@@ -44,10 +44,10 @@ struct work {
 	const _Atomic uint64_t *live_view;
 	uint64_t view;
 	char *pool, *image, *addr, *spec, *domain, *host, *confirm;
-	struct strvec names;
-	uint64_t *sizes;
-	int *nwatchers;   /* -1: could not be listed */
+	struct strvec names, ids;
+	struct chain_probe_row *rows;
 	size_t count;
+	bool rbd;
 	struct image_view *iv;
 	struct destroy_plan plan;
 	bool have_plan;
@@ -61,6 +61,7 @@ struct image_row {
 	uint64_t size;
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
+	char id[];         /* from the listing: the bulk probe's header object */
 };
 
 struct rect {

@@ -20,8 +20,8 @@ static void work_free_job(struct job *j)
 		free(w->host);
 		free(w->confirm);
 		strvec_free(&w->names);
-		free(w->sizes);
-		free(w->nwatchers);
+		strvec_free(&w->ids);
+		free(w->rows);
 		image_view_free(w->iv);
 		if (w->have_plan)
 			destroy_plan_clear(&w->plan);
@@ -72,7 +72,7 @@ static void run_connect(struct job *j, struct jobs *js)
 	if (j->rc < 0)
 		return;
 	struct rw_error e = {0};
-	if (ceph_cluster_status(chain_ceph(w->newch), &w->fsid, &w->health, &e) < 0)
+	if (chain_cluster_status(w->newch, &w->fsid, &w->health, &e) < 0)
 		w->health = xstrdup("HEALTH_?");
 	if (!chain_os(w->newch))
 		w->note = xstrdup(chain_os_note(w->newch) ? chain_os_note(w->newch)
@@ -82,74 +82,82 @@ static void run_connect(struct job *j, struct jobs *js)
 static void run_pools(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
-	char **names = NULL;
-	size_t n = 0;
-	j->rc = ceph_list_pools(chain_ceph(w->ch), &names, &n, &j->err);
+	j->rc = chain_list_pools(w->ch, &w->names, &j->err);
 	if (j->rc < 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		strvec_push_owned(&w->names, names[i]);
-	free(names);
 	/* The pane can show the names now; counts follow one pool at a time. */
 	struct job *m = message(j, JOB_POOLS);
 	for (size_t i = 0; i < w->names.n; i++)
 		strvec_push(&work_of(m)->names, w->names.v[i]);
 	jobs_post(js, m);
 	for (size_t i = 0; i < w->names.n && !jobs_cancelled(js) && !stale(j); i++) {
-		struct ceph_image_ref *refs = NULL;
-		size_t nref = 0;
+		struct chain_pool_info info;
 		struct rw_error e = {0};
-		if (ceph_list_images(chain_ceph(w->ch), w->names.v[i], &refs, &nref, &e) < 0)
+		if (chain_pool_count(w->ch, w->names.v[i], &info, &e) < 0)
 			continue;
-		ceph_image_refs_free(refs, nref);
 		struct job *c = message(j, JOB_POOL_COUNT);
 		work_of(c)->pool = xstrdup(w->names.v[i]);
-		work_of(c)->count = nref;
+		work_of(c)->count = info.images;
+		work_of(c)->rbd = info.rbd;
 		jobs_post(js, c);
 	}
+}
+
+struct page_ctx {
+	struct job *j;
+	struct jobs *js;
+};
+
+static bool post_page(const struct ceph_image_ref *refs, size_t n, void *user)
+{
+	struct page_ctx *pc = user;
+	if (stale(pc->j) || jobs_cancelled(pc->js))
+		return false;
+	struct job *m = message(pc->j, JOB_IMAGES_PAGE);
+	for (size_t k = 0; k < n; k++) {
+		strvec_push(&work_of(m)->names, refs[k].name);
+		strvec_push(&work_of(m)->ids, refs[k].id);
+	}
+	jobs_post(pc->js, m);
+	return true;
 }
 
 static void run_images(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
-	struct ceph_image_ref *refs = NULL;
-	size_t n = 0;
-	j->rc = ceph_list_images(chain_ceph(w->ch), w->pool, &refs, &n, &j->err);
-	if (j->rc < 0)
-		return;
 	/* Pages keep each merge short on the UI thread and let the count grow. */
-	for (size_t i = 0; i < n && !stale(j) && !jobs_cancelled(js); i += IMAGES_PAGE) {
-		struct job *m = message(j, JOB_IMAGES_PAGE);
-		for (size_t k = i; k < n && k < i + IMAGES_PAGE; k++)
-			strvec_push(&work_of(m)->names, refs[k].name);
-		jobs_post(js, m);
-	}
-	w->count = n;
-	ceph_image_refs_free(refs, n);
+	struct page_ctx pc = {j, js};
+	j->rc = chain_list_images(w->ch, w->pool, IMAGES_PAGE, post_page, &pc, &w->count, &j->err);
+}
+
+struct probe_stop {
+	struct job *j;
+	struct jobs *js;
+};
+
+static bool probe_should_stop(void *user)
+{
+	struct probe_stop *ps = user;
+	return stale(ps->j) || out_of_view(ps->j->data) || jobs_cancelled(ps->js);
 }
 
 static void run_probe(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
 	size_t n = w->names.n;
-	w->sizes = xcalloc(n ? n : 1, sizeof *w->sizes);
-	w->nwatchers = xcalloc(n ? n : 1, sizeof *w->nwatchers);
-	for (size_t i = 0; i < n; i++) {
-		w->nwatchers[i] = -1;
-		if (stale(j) || out_of_view(w) || jobs_cancelled(js))
-			continue;
-		struct ceph_image_info info = {0};
-		struct rw_error e = {0};
-		if (ceph_image_info(chain_ceph(w->ch), w->pool, w->names.v[i], &info, &e) == 0)
-			w->sizes[i] = info.size;
-		ceph_image_info_clear(&info);
-		struct ceph_watcher *ws = NULL;
-		size_t nw = 0;
-		if (ceph_list_watchers(chain_ceph(w->ch), w->pool, w->names.v[i], &ws, &nw, &e) == 0) {
-			w->nwatchers[i] = (int)nw;
-			ceph_watchers_free(ws, nw);
-		}
-	}
+	w->rows = xcalloc(n ? n : 1, sizeof *w->rows);
+	/* borrowed strings: the refs only point into names and ids */
+	struct ceph_image_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (struct ceph_image_ref){w->names.v[i], w->ids.v[i]};
+	struct probe_stop ps = {j, js};
+	if (probe_should_stop(&ps))
+		for (size_t i = 0; i < n; i++)
+			w->rows[i].nwatchers = -1;
+	else
+		j->rc = chain_probe(w->ch, w->pool, refs, n, w->rows, probe_should_stop, &ps,
+				    &j->err);
+	free(refs);
 }
 
 static void run_load_image(struct job *j, struct jobs *js)
