@@ -59,8 +59,8 @@ static void goto_submit(struct ui *ui, const char *spec)
 		ui_status(ui, true, "not connected to Ceph yet");
 		return;
 	}
-	struct job *j = work_job(ui, JOB_LOCATE, GEN_DIALOG);
-	work_of(j)->spec = xstrdup(spec);
+	struct job *j = work_job(ui, JOB_LOCATE);
+	work_of(j)->u.locate.spec = xstrdup(spec);
 	jobs_submit(ui->js, j);
 	ui_status(ui, false, "looking for %s…", spec);
 }
@@ -130,9 +130,9 @@ void dialog_open_destroy(struct ui *ui)
 	ui->prompt_len = 0;
 	ui->prompt[0] = '\0';
 	atomic_fetch_add(&ui->gen[GEN_DIALOG], 1);
-	struct job *j = work_job(ui, JOB_PREPARE, GEN_DIALOG);
-	work_of(j)->domain = xstrdup(h->uuid ? h->uuid : h->name);
-	work_of(j)->host = xstrdup(h->host);
+	struct job *j = work_job(ui, JOB_PREPARE);
+	work_of(j)->u.destroy.domain = xstrdup(h->uuid ? h->uuid : h->name);
+	work_of(j)->u.destroy.host = xstrdup(h->host);
 	jobs_submit(ui->js, j);
 }
 
@@ -142,10 +142,10 @@ static void dialog_close(struct ui *ui)
 	ui->mode = MODE_BROWSE;
 }
 
-static void merge_prepare(struct ui *ui, struct job *j)
+void dialog_merge_prepare(struct ui *ui, struct job *j)
 {
 	struct dialog_state *d = &ui->dlg;
-	struct work *w = work_of(j);
+	struct pl_destroy *w = &work_of(j)->u.destroy;
 	if (j->rc < 0) {
 		d->stage = DLG_DONE;
 		d->message = xasprintf("cannot prepare the destroy: %s", j->err.msg);
@@ -164,10 +164,10 @@ static void merge_prepare(struct ui *ui, struct job *j)
 	}
 }
 
-static void merge_destroy(struct ui *ui, struct job *j)
+void dialog_merge_destroy(struct ui *ui, struct job *j)
 {
 	struct dialog_state *d = &ui->dlg;
-	struct work *w = work_of(j);
+	struct pl_destroy *w = &work_of(j)->u.destroy;
 	/* The plan went out with the job: take it back, the outcome shows it. */
 	if (w->have_plan && !d->have_plan) {
 		d->plan = w->plan;
@@ -188,23 +188,15 @@ static void merge_destroy(struct ui *ui, struct job *j)
 	}
 }
 
-void dialog_merge(struct ui *ui, struct job *j)
-{
-	if (j->kind == JOB_PREPARE)
-		merge_prepare(ui, j);
-	else
-		merge_destroy(ui, j);
-}
-
 static void dialog_confirm(struct ui *ui)
 {
 	struct dialog_state *d = &ui->dlg;
 	/* destroy_execute compares the typed name and writes the audit record
 	 * either way: a wrong name is a refused attempt, logged as such. */
-	struct job *j = work_job(ui, JOB_DESTROY, GEN_DIALOG);
-	work_of(j)->plan = d->plan;
-	work_of(j)->have_plan = true;
-	work_of(j)->confirm = xstrdup(ui->prompt);
+	struct job *j = work_job(ui, JOB_DESTROY);
+	work_of(j)->u.destroy.plan = d->plan;
+	work_of(j)->u.destroy.have_plan = true;
+	work_of(j)->u.destroy.confirm = xstrdup(ui->prompt);
 	d->have_plan = false;
 	memset(&d->plan, 0, sizeof d->plan);
 	d->stage = DLG_EXECUTING;
@@ -347,10 +339,10 @@ void scan_start(struct ui *ui, bool all)
 		jobs_cancel(ui->js, s->job);
 	atomic_fetch_add(&ui->gen[GEN_SCAN], 1);
 	scan_clear(ui);
-	struct job *j = work_job(ui, JOB_SCAN, GEN_SCAN);
+	struct job *j = work_job(ui, JOB_SCAN);
 	s->job = j;
 	if (!all && ui->cur_pool) {
-		strvec_push(&work_of(j)->names, ui->cur_pool);
+		strvec_push(&work_of(j)->u.scan.pools, ui->cur_pool);
 		s->scope = xasprintf("pool %s", ui->cur_pool);
 	} else {
 		s->scope = xstrdup("all pools");
@@ -392,24 +384,29 @@ static void scan_rows(struct ui *ui)
 		}
 }
 
-void scan_merge(struct ui *ui, struct job *j)
+void scan_merge_found(struct ui *ui, struct job *j)
 {
 	struct scan_state *s = &ui->scan;
-	struct work *w = work_of(j);
-	if (j->kind == JOB_SCAN_FOUND) {
-		/* ivs holds pointers: the element is a pointer. */
-		xgrow(&s->ivs, &s->cap, s->nivs, sizeof *s->ivs);  // NOLINT(bugprone-sizeof-expression)
-		s->ivs[s->nivs++] = w->iv;
-		w->iv = NULL;
-		scan_rows(ui);
-	} else if (j->kind == JOB_SCAN_PROGRESS) {
-		s->prog = w->prog;
-	} else {
-		s->running = false;
-		s->last_ms = clock_ms();
-		if (j->rc < 0)
-			s->error = xstrdup(j->err.msg);
-	}
+	struct pl_found *f = &work_of(j)->u.found;
+	/* ivs holds pointers: the element is a pointer. */
+	xgrow(&s->ivs, &s->cap, s->nivs, sizeof *s->ivs);  // NOLINT(bugprone-sizeof-expression)
+	s->ivs[s->nivs++] = f->iv;
+	f->iv = NULL;
+	scan_rows(ui);
+}
+
+void scan_merge_progress(struct ui *ui, struct job *j)
+{
+	ui->scan.prog = work_of(j)->u.progress.prog;
+}
+
+void scan_merge_end(struct ui *ui, struct job *j)
+{
+	struct scan_state *s = &ui->scan;
+	s->running = false;
+	s->last_ms = clock_ms();
+	if (j->rc < 0)
+		s->error = xstrdup(j->err.msg);
 }
 
 static void scan_progress_line(struct ui *ui, struct rect r, int y)

@@ -62,7 +62,7 @@ static void connect_start(struct ui *ui)
 	free(ui->conn_error);
 	ui->conn_error = NULL;
 	pane_set_loading(&ui->panes[UP_POOLS]);
-	submit(ui, work_job(ui, JOB_CONNECT, GEN_POOLS));
+	submit(ui, work_job(ui, JOB_CONNECT));
 }
 
 static void load_pools(struct ui *ui)
@@ -71,7 +71,7 @@ static void load_pools(struct ui *ui)
 	pane_clear(&ui->panes[UP_POOLS]);
 	pane_set_loading(&ui->panes[UP_POOLS]);
 	ui->pools_loaded = true;
-	submit(ui, work_job(ui, JOB_POOLS, GEN_POOLS));
+	submit(ui, work_job(ui, JOB_POOLS));
 }
 
 static void clear_from(struct ui *ui, int first, bool keep_selection)
@@ -107,8 +107,8 @@ static void load_images(struct ui *ui, const char *pool, bool keep_selection)
 	pane_set_title(&ui->panes[UP_IMAGES], title);
 	free(title);
 	pane_set_loading(&ui->panes[UP_IMAGES]);
-	struct job *j = work_job(ui, JOB_IMAGES, GEN_IMAGES);
-	work_of(j)->pool = xstrdup(pool);
+	struct job *j = work_job(ui, JOB_IMAGES);
+	work_of(j)->u.images.pool = xstrdup(pool);
 	submit(ui, j);
 }
 
@@ -117,9 +117,9 @@ static void load_image(struct ui *ui, const char *image, bool keep_selection)
 	clear_from(ui, UP_WATCHERS, keep_selection);
 	set_str(&ui->cur_image, image);
 	pane_set_loading(&ui->panes[UP_WATCHERS]);
-	struct job *j = work_job(ui, JOB_LOAD_IMAGE, GEN_WATCHERS);
-	work_of(j)->pool = xstrdup(ui->cur_pool);
-	work_of(j)->image = xstrdup(image);
+	struct job *j = work_job(ui, JOB_LOAD_IMAGE);
+	work_of(j)->u.image.pool = xstrdup(ui->cur_pool);
+	work_of(j)->u.image.image = xstrdup(image);
 	submit(ui, j);
 }
 
@@ -186,10 +186,10 @@ static void resolve_watcher(struct ui *ui, struct watcher_view *w)
 	}
 	pane_set_loading(&ui->panes[UP_HOLDERS]);
 	ui->resolving = true;
-	struct job *j = work_job(ui, JOB_RESOLVE, GEN_HOLDERS);
-	work_of(j)->pool = xstrdup(ui->iv->pool);
-	work_of(j)->image = xstrdup(ui->iv->image);
-	work_of(j)->addr = xstrdup(w->address);
+	struct job *j = work_job(ui, JOB_RESOLVE);
+	work_of(j)->u.image.pool = xstrdup(ui->iv->pool);
+	work_of(j)->u.image.image = xstrdup(ui->iv->image);
+	work_of(j)->u.image.addr = xstrdup(w->address);
 	submit(ui, j);
 }
 
@@ -200,6 +200,7 @@ static void probe_visible(struct ui *ui)
 	struct pane *p = &ui->panes[UP_IMAGES];
 	size_t h = p->height ? p->height : 20;
 	struct job *j = NULL;
+	struct pl_probe *pp = NULL;
 	if (p->top != ui->view_top || p->nvis != ui->view_nvis) {
 		ui->view_top = p->top;
 		ui->view_nvis = p->nvis;
@@ -211,14 +212,15 @@ static void probe_visible(struct ui *ui)
 		if (ir->probed || ir->pending)
 			continue;
 		if (!j) {
-			j = work_job(ui, JOB_PROBE, GEN_IMAGES);
-			work_of(j)->pool = xstrdup(ui->cur_pool);
-			work_of(j)->live_view = &ui->view_gen;
-			work_of(j)->view = atomic_load(&ui->view_gen);
+			j = work_job(ui, JOB_PROBE);
+			pp = &work_of(j)->u.probe;
+			pp->pool = xstrdup(ui->cur_pool);
+			pp->live_view = &ui->view_gen;
+			pp->view = atomic_load(&ui->view_gen);
 		}
 		ir->pending = true;
-		strvec_push(&work_of(j)->names, r->key);
-		strvec_push(&work_of(j)->ids, ir->id);
+		strvec_push(&pp->names, r->key);
+		strvec_push(&pp->ids, ir->id);
 	}
 	if (j)
 		submit(ui, j);
@@ -287,9 +289,9 @@ static void update_cloud_flags(struct ui *ui, const struct image_view *iv)
 		}
 }
 
-static void merge_connect(struct ui *ui, struct job *j)
+void merge_connect(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_connect *w = &work_of(j)->u.connect;
 	ui->connecting = false;
 	if (j->rc < 0) {
 		set_str(&ui->conn_error, j->err.msg);
@@ -303,16 +305,16 @@ static void merge_connect(struct ui *ui, struct job *j)
 	set_str(&ui->os_note, w->note);
 	pane_set_idle(&ui->panes[UP_POOLS]);
 	if (ui->o->goto_spec) {
-		struct job *g = work_job(ui, JOB_LOCATE, GEN_DIALOG);
-		work_of(g)->spec = xstrdup(ui->o->goto_spec);
+		struct job *g = work_job(ui, JOB_LOCATE);
+		work_of(g)->u.locate.spec = xstrdup(ui->o->goto_spec);
 		submit(ui, g);
 	}
 }
 
-static void merge_pools(struct ui *ui, struct job *j)
+void merge_pools(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_POOLS];
-	struct work *w = work_of(j);
+	struct pl_pools *w = &work_of(j)->u.pools;
 	if (j->partial) {
 		for (size_t i = 0; i < w->names.n; i++)
 			if (!pane_find(p, w->names.v[i]))
@@ -325,28 +327,32 @@ static void merge_pools(struct ui *ui, struct job *j)
 		pane_set_idle(p);
 }
 
-static void merge_pool_count(struct ui *ui, struct job *j)
+void merge_pool_count(struct ui *ui, struct job *j)
 {
-	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], work_of(j)->pool);
+	struct pl_pool_count *pc = &work_of(j)->u.pool_count;
+	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], pc->pool);
 	char n[32];
-	snprintf(n, sizeof n, "%zu", work_of(j)->count);
+	snprintf(n, sizeof n, "%zu", pc->info.images);
 	if (r)
 		pane_update(&ui->panes[UP_POOLS], r, NULL, n);
 }
 
-static void merge_images(struct ui *ui, struct job *j)
+void merge_images_page(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_IMAGES];
-	struct work *w = work_of(j);
-	if (j->kind == JOB_IMAGES_PAGE) {
-		for (size_t i = 0; i < w->names.n; i++) {
-			struct image_row *ir = xcalloc(1, sizeof *ir + strlen(w->ids.v[i]) + 1);
-			strcpy(ir->id, w->ids.v[i]);
-			ir->nwatchers = -1;
-			pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
-		}
-		return;
+	struct pl_page *w = &work_of(j)->u.page;
+	for (size_t i = 0; i < w->names.n; i++) {
+		size_t idlen = strlen(w->ids.v[i]);
+		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1);
+		memcpy(ir->id, w->ids.v[i], idlen);
+		ir->nwatchers = -1;
+		pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
 	}
+}
+
+void merge_images(struct ui *ui, struct job *j)
+{
+	struct pane *p = &ui->panes[UP_IMAGES];
 	if (j->rc < 0)
 		pane_set_error(p, j->err.msg);
 	else
@@ -358,10 +364,10 @@ static void merge_images(struct ui *ui, struct job *j)
 	}
 }
 
-static void merge_probe(struct ui *ui, struct job *j)
+void merge_probe(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_IMAGES];
-	struct work *w = work_of(j);
+	struct pl_probe *w = &work_of(j)->u.probe;
 	for (size_t i = 0; i < w->names.n; i++) {
 		struct pane_row *r = pane_find(p, w->names.v[i]);
 		if (!r)
@@ -408,9 +414,9 @@ static void report_after_destroy(struct ui *ui)
 	ui->after_destroy_addr = NULL;
 }
 
-static void merge_load_image(struct ui *ui, struct job *j)
+void merge_load_image(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_image *w = &work_of(j)->u.image;
 	if (j->rc < 0) {
 		pane_set_error(&ui->panes[UP_WATCHERS], j->err.msg);
 		return;
@@ -438,9 +444,9 @@ static void merge_load_image(struct ui *ui, struct job *j)
 	report_after_destroy(ui);
 }
 
-static void merge_resolve(struct ui *ui, struct job *j)
+void merge_resolve(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_image *w = &work_of(j)->u.image;
 	ui->resolving = false;
 	if (j->rc < 0) {
 		pane_set_error(&ui->panes[UP_HOLDERS], j->err.msg);
@@ -470,9 +476,9 @@ static void merge_resolve(struct ui *ui, struct job *j)
 	fill_holders(ui, mine);
 }
 
-static void merge_locate(struct ui *ui, struct job *j)
+void merge_locate(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_locate *w = &work_of(j)->u.locate;
 	if (j->rc < 0) {
 		ui_status(ui, true, "goto: %s", j->err.msg);
 		return;
@@ -481,33 +487,18 @@ static void merge_locate(struct ui *ui, struct job *j)
 	ui_goto(ui, w->pool, w->image);
 }
 
-/* Results for a selection the user has left are dropped here. */
+/* Results for a selection the user has left are dropped here; the rest go
+ * to their kind's merger (work.h's JOB_INFO). */
 static void merge(struct ui *ui, struct job *j)
 {
-	static const enum gen_slot slot[] = {
-		[JOB_CONNECT] = GEN_POOLS, [JOB_POOLS] = GEN_POOLS, [JOB_POOL_COUNT] = GEN_POOLS,
-		[JOB_IMAGES] = GEN_IMAGES, [JOB_IMAGES_PAGE] = GEN_IMAGES, [JOB_PROBE] = GEN_IMAGES,
-		[JOB_LOAD_IMAGE] = GEN_WATCHERS, [JOB_RESOLVE] = GEN_HOLDERS, [JOB_LOCATE] = GEN_DIALOG,
-		[JOB_PREPARE] = GEN_DIALOG, [JOB_DESTROY] = GEN_DIALOG, [JOB_SCAN] = GEN_SCAN,
-		[JOB_SCAN_FOUND] = GEN_SCAN, [JOB_SCAN_PROGRESS] = GEN_SCAN,
+	static void (*const mergers[])(struct ui *, struct job *) = {
+#define KIND_MERGE(k, slot, run, merge, payload) [JOB_##k] = merge,
+		JOB_INFO(KIND_MERGE)
+#undef KIND_MERGE
 	};
-	if (j->kind != JOB_CONNECT && j->gen != atomic_load(&ui->gen[slot[j->kind]])) {
-		if (j->kind == JOB_RESOLVE)
-			ui->resolving = false;
+	if (j->gen != atomic_load(&ui->gen[work_slot((enum job_kind)j->kind)]))
 		return;
-	}
-	switch (j->kind) {
-	case JOB_CONNECT: merge_connect(ui, j); break;
-	case JOB_POOLS: merge_pools(ui, j); break;
-	case JOB_POOL_COUNT: merge_pool_count(ui, j); break;
-	case JOB_IMAGES: case JOB_IMAGES_PAGE: merge_images(ui, j); break;
-	case JOB_PROBE: merge_probe(ui, j); break;
-	case JOB_LOAD_IMAGE: merge_load_image(ui, j); break;
-	case JOB_RESOLVE: merge_resolve(ui, j); break;
-	case JOB_LOCATE: merge_locate(ui, j); break;
-	case JOB_PREPARE: case JOB_DESTROY: dialog_merge(ui, j); break;
-	default: scan_merge(ui, j); break;
-	}
+	mergers[j->kind](ui, j);
 }
 
 /* ---- requests ---- */

@@ -17,44 +17,13 @@
 #include "rbdwho/options.h"
 #include "rbdwho/pane.h"
 #include "rbdwho/theme.h"
+#include "work.h"
 
 enum ui_pane { UP_POOLS, UP_IMAGES, UP_WATCHERS, UP_HOLDERS, UP_COUNT };
 
 enum ui_mode { MODE_BROWSE, MODE_HELP, MODE_PROMPT, MODE_DIALOG, MODE_SCAN };
 enum prompt_kind { PROMPT_FILTER, PROMPT_GOTO, PROMPT_CONFIRM };
 enum dialog_stage { DLG_PREPARING, DLG_READY, DLG_REFUSED, DLG_EXECUTING, DLG_DONE };
-
-enum job_kind {
-	JOB_CONNECT, JOB_POOLS, JOB_POOL_COUNT, JOB_IMAGES, JOB_IMAGES_PAGE, JOB_PROBE,
-	JOB_LOAD_IMAGE, JOB_RESOLVE, JOB_LOCATE, JOB_PREPARE, JOB_DESTROY,
-	JOB_SCAN, JOB_SCAN_FOUND, JOB_SCAN_PROGRESS,
-};
-
-/* Generation counters: bumped by the UI thread when a pane's subject changes,
- * read by workers to skip work nobody wants any more. */
-enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_COUNT };
-
-/* A job's payload, in and out (one struct for every kind keeps work.c short). */
-struct work {
-	struct chain *ch;
-	const struct options *o;
-	const _Atomic uint64_t *live_gen;  /* the slot this job's gen belongs to */
-	/* Probes only: the images pane's window when the job was made. Rows that
-	 * scrolled away are skipped; if they come back they are asked for again. */
-	const _Atomic uint64_t *live_view;
-	uint64_t view;
-	char *pool, *image, *addr, *spec, *domain, *host, *confirm;
-	struct strvec names, ids;
-	struct chain_probe_row *rows;
-	size_t count;
-	bool rbd;
-	struct image_view *iv;
-	struct destroy_plan plan;
-	bool have_plan;
-	struct scan_progress prog;
-	struct chain *newch;
-	char *fsid, *health, *note;
-};
 
 /* The images pane keeps what it has learnt about each row. */
 struct image_row {
@@ -138,9 +107,6 @@ struct ui {
 	int script_line;
 };
 
-/* work.c: builds jobs; the worker side never touches ui. */
-struct job *work_job(struct ui *ui, enum job_kind kind, enum gen_slot slot);
-struct work *work_of(struct job *j);
 
 /* ui.c */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -170,7 +136,6 @@ const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 /* dialog.c */
 void dialog_open_destroy(struct ui *ui);
 void dialog_key(struct ui *ui, int key);
-void dialog_merge(struct ui *ui, struct job *j);
 void dialog_draw(struct ui *ui);
 void dialog_clear(struct ui *ui);
 void prompt_open(struct ui *ui, enum prompt_kind kind);
@@ -178,7 +143,6 @@ void prompt_key(struct ui *ui, int key);
 
 /* scan view, in dialog.c */
 void scan_start(struct ui *ui, bool all);
-void scan_merge(struct ui *ui, struct job *j);
 void scan_draw(struct ui *ui);
 void scan_request(struct ui *ui, enum request r);
 void scan_clear(struct ui *ui);
