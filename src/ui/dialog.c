@@ -324,6 +324,7 @@ void scan_clear(struct ui *ui)
 	free(s->error);
 	s->scope = s->error = NULL;
 	memset(&s->prog, 0, sizeof s->prog);
+	s->picked = false;
 	pane_reset(&s->results);
 }
 
@@ -360,7 +361,12 @@ static int verdict_rank(enum verdict v)
 static void scan_rows(struct ui *ui)
 {
 	struct scan_state *s = &ui->scan;
-	pane_clear(&s->results);
+	/* Until the user picks a row, the worst finding stays on top and selected
+	 * (results land in whatever order the resolvers finish). */
+	if (s->picked)
+		pane_clear(&s->results);
+	else
+		pane_reset(&s->results);
 	for (int rank = 0; rank < 3; rank++)
 		for (size_t i = 0; i < s->nivs; i++) {
 			struct image_view *iv = s->ivs[i];
@@ -495,6 +501,7 @@ void scan_request(struct ui *ui, enum request r)
 		ui_status(ui, true, "open the image (Enter) and select its holder to destroy it");
 		break;
 	default:
+		s->picked = s->picked || (r >= REQ_UP && r <= REQ_BOTTOM);
 		ui_handle_request(ui, r);
 	}
 }

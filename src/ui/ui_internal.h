@@ -39,6 +39,7 @@ struct rect {
 
 struct scan_state {
 	bool running, shown;
+	bool picked;  /* the user moved the cursor: keep it on their row */
 	struct pane results;
 	struct image_view **ivs;
 	size_t nivs, cap;
