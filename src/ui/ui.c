@@ -164,8 +164,7 @@ static void fill_holders(struct ui *ui, struct watcher_view *w)
 		char *key = xasprintf("%s/%s", h->uuid ? h->uuid : "", name);
 		struct pane_row *r = pane_add(p, key, name, verdict_name(h->verdict),
 					      (void *)(intptr_t)(i + 1));
-		r->el = h->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-			: h->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+		r->el = ui_verdict_el(h->verdict);
 		free(key);
 	}
 	char *title = xstrdup("Holders");
@@ -318,7 +317,8 @@ void merge_pools(struct ui *ui, struct job *j)
 	if (j->partial) {
 		for (size_t i = 0; i < w->names.n; i++)
 			if (!pane_find(p, w->names.v[i]))
-				pane_add(p, w->names.v[i], w->names.v[i], NULL, NULL);
+				pane_add(p, w->names.v[i], w->names.v[i], NULL,
+					 xcalloc(1, sizeof(struct pool_row)));
 		return;
 	}
 	if (j->rc < 0)
@@ -333,8 +333,13 @@ void merge_pool_count(struct ui *ui, struct job *j)
 	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], pc->pool);
 	char n[32];
 	snprintf(n, sizeof n, "%zu", pc->info.images);
-	if (r)
-		pane_update(&ui->panes[UP_POOLS], r, NULL, n);
+	if (r) {
+		struct pool_row *pr = r->data;
+		pr->info = pc->info;
+		pr->counted = true;
+		/* a pool rbd is not enabled on holds no images: "0" would mislead */
+		pane_update(&ui->panes[UP_POOLS], r, NULL, pc->info.rbd ? n : "-");
+	}
 }
 
 void merge_images_page(struct ui *ui, struct job *j)
@@ -390,8 +395,7 @@ static void fill_watchers(struct ui *ui)
 		struct pane_row *r = pane_add(p, w->address, w->address,
 					      w->resolved ? verdict_name(w->verdict) : NULL, NULL);
 		if (w->resolved)
-			r->el = w->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-				: w->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+			r->el = ui_verdict_el(w->verdict);
 	}
 	char *title = xstrdup("Watchers");
 	pane_set_title(p, title);
@@ -470,8 +474,7 @@ void merge_resolve(struct ui *ui, struct job *j)
 	struct pane_row *r = pane_find(&ui->panes[UP_WATCHERS], mine->address);
 	if (r) {
 		pane_update(&ui->panes[UP_WATCHERS], r, NULL, verdict_name(mine->verdict));
-		r->el = mine->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-			: mine->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+		r->el = ui_verdict_el(mine->verdict);
 	}
 	fill_holders(ui, mine);
 }
@@ -511,28 +514,30 @@ static void refresh_focused(struct ui *ui)
 		return;
 	}
 	chain_forget(ui->ch);
-	switch (ui->focus) {
-	case UP_POOLS:
-		ui->pools_loaded = false;
-		load_pools(ui);
-		break;
-	case UP_IMAGES:
-		if (ui->cur_pool) {
-			char *pool = xstrdup(ui->cur_pool);
-			load_images(ui, pool, true);
-			free(pool);
-		}
-		break;
-	case UP_WATCHERS:
-		ui_refresh_image(ui);
-		break;
-	default: {
-		struct watcher_view *w = ui_selected_watcher(ui);
-		if (w) {
-			w->resolved = false;
-			resolve_watcher(ui, w);
-		}
+	pane_ops[ui->focus].reload(ui);
+}
+
+void pools_reload(struct ui *ui)
+{
+	ui->pools_loaded = false;
+	load_pools(ui);
+}
+
+void images_reload(struct ui *ui)
+{
+	if (ui->cur_pool) {
+		char *pool = xstrdup(ui->cur_pool);
+		load_images(ui, pool, true);
+		free(pool);
 	}
+}
+
+void holders_reload(struct ui *ui)
+{
+	struct watcher_view *w = ui_selected_watcher(ui);
+	if (w) {
+		w->resolved = false;
+		resolve_watcher(ui, w);
 	}
 }
 
@@ -552,7 +557,7 @@ static void enter(struct ui *ui)
 
 struct pane *ui_focused_pane(struct ui *ui)
 {
-	return ui->scan.shown ? &ui->scan.results : &ui->panes[ui->focus];
+	return ui_base_mode(ui) == MODE_SCAN ? &ui->scan.results : &ui->panes[ui->focus];
 }
 
 void ui_handle_request(struct ui *ui, enum request r)
@@ -586,8 +591,7 @@ void ui_handle_request(struct ui *ui, enum request r)
 	case REQ_SCAN_ALL: scan_start(ui, true); break;
 	case REQ_DESTROY: dialog_open_destroy(ui); break;
 	case REQ_HELP:
-		ui->prev_mode = ui->mode;
-		ui->mode = MODE_HELP;
+		ui_set_mode(ui, MODE_HELP);
 		ui->help_top = 0;
 		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
@@ -599,7 +603,7 @@ void ui_handle_request(struct ui *ui, enum request r)
 static void handle_mouse(struct ui *ui)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || ui->mode != MODE_BROWSE || ui->scan.shown)
+	if (getmouse(&ev) != OK || ui->mode != MODE_BROWSE)
 		return;
 	for (int i = 0; i < UP_COUNT; i++) {
 		struct rect r = ui->rects[i];
@@ -618,38 +622,12 @@ static void handle_mouse(struct ui *ui)
 	}
 }
 
-static void help_key(struct ui *ui, int key)
+void browse_key(struct ui *ui, int key)
 {
-	enum request r = keymap_lookup(&ui->km, key);
-	if (r == REQ_DOWN)
-		ui->help_top++;
-	else if (r == REQ_UP && ui->help_top > 0)
-		ui->help_top--;
-	else if (r == REQ_QUIT && key != 'q')
-		ui->quit = true;
-	else
-		ui->mode = ui->prev_mode;
-}
-
-void ui_handle_key(struct ui *ui, int key)
-{
-	if (key == KEY_RESIZE)
-		return;
-	switch (ui->mode) {
-	case MODE_HELP: help_key(ui, key); return;
-	case MODE_PROMPT: prompt_key(ui, key); return;
-	case MODE_DIALOG: dialog_key(ui, key); return;
-	default: break;
-	}
-	if (key == KEY_MOUSE) {
+	if (key == KEY_MOUSE)
 		handle_mouse(ui);
-		return;
-	}
-	enum request r = keymap_lookup(&ui->km, key);
-	if (ui->scan.shown)
-		scan_request(ui, r);
 	else
-		ui_handle_request(ui, r);
+		ui_handle_request(ui, keymap_lookup(&ui->km, key));
 }
 
 /* ---- signals ----
@@ -911,9 +889,8 @@ static int ui_setup(struct ui *ui, const struct options *o, struct rw_error *err
 		theme_init_mono(&ui->theme);
 	else if ((rc = theme_load(&ui->theme, o->theme ? o->theme : o->cfg.theme, err)) < 0)
 		return rc;
-	static const char *titles[UP_COUNT] = {"Pools", "Images", "Watchers", "Holders"};
 	for (int i = 0; i < UP_COUNT; i++)
-		pane_init(&ui->panes[i], titles[i], i == UP_IMAGES ? free : NULL);
+		pane_init(&ui->panes[i], pane_ops[i].title, pane_ops[i].free_data);
 	pane_init(&ui->scan.results, "Scan", NULL);
 	if (o->ui_script) {
 		ui->headless = true;

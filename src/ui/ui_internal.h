@@ -19,9 +19,63 @@
 #include "rbdwho/theme.h"
 #include "work.h"
 
-enum ui_pane { UP_POOLS, UP_IMAGES, UP_WATCHERS, UP_HOLDERS, UP_COUNT };
+/* _(PANE, title, row data free, reload, right column, empty message, details):
+ * the browser's panes left to right; panes.c turns each row into a pane_ops
+ * and draws, reloads and details every pane through it. Results reach a
+ * pane through its job kinds' mergers (work.h's JOB_INFO). */
+#define PANE_INFO(_) \
+	_(POOLS,    "Pools",    free, pools_reload,    NULL,       pools_empty,    pools_details) \
+	_(IMAGES,   "Images",   free, images_reload,   images_aux, images_empty,   images_details) \
+	_(WATCHERS, "Watchers", NULL, ui_refresh_image, NULL,      watchers_empty, watchers_details) \
+	_(HOLDERS,  "Holders",  NULL, holders_reload,  NULL,       holders_empty,  holders_details)
 
-enum ui_mode { MODE_BROWSE, MODE_HELP, MODE_PROMPT, MODE_DIALOG, MODE_SCAN };
+enum ui_pane {
+#define PANE_ENUM(e, title, free_data, reload, aux, empty, details) UP_##e,
+	PANE_INFO(PANE_ENUM)
+#undef PANE_ENUM
+	UP_COUNT
+};
+
+/* The details pane's lines: a label, a value and the value's colour. */
+struct detail_lines {
+	struct strvec label, value;
+	int *el;
+	size_t cap;
+};
+
+struct ui;
+struct pane_ops {
+	const char *title;
+	void (*free_data)(void *);
+	void (*reload)(struct ui *ui);  /* r: ask again for what the pane shows */
+	/* the right-hand column of a row; NULL: the row's own aux text */
+	void (*aux)(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+	const char *(*empty)(struct ui *ui);  /* loaded, no rows: why ("" says nothing) */
+	void (*details)(struct ui *ui, struct detail_lines *l);  /* while the pane has the focus */
+};
+extern const struct pane_ops pane_ops[UP_COUNT];
+
+/* The pools pane's rows know their pool's count once it came. */
+struct pool_row {
+	struct chain_pool_info info;
+	bool counted;
+};
+
+/* _(MODE, overlay, key handler, draw): one mode per screen, each with its
+ * own keys and drawing, dispatched by mode.c. An overlay (the prompt line,
+ * a dialog) is drawn over the screen it was opened from. */
+#define MODE_INFO(_) \
+	_(BROWSE, false, browse_key, browse_draw) \
+	_(SCAN,   false, scan_key,   scan_draw) \
+	_(HELP,   false, help_key,   help_draw) \
+	_(PROMPT, true,  prompt_key, prompt_draw) \
+	_(DIALOG, true,  dialog_key, dialog_draw)
+
+enum ui_mode {
+#define MODE_ENUM(e, overlay, key, draw) MODE_##e,
+	MODE_INFO(MODE_ENUM)
+#undef MODE_ENUM
+};
 enum prompt_kind { PROMPT_FILTER, PROMPT_GOTO, PROMPT_CONFIRM };
 enum dialog_stage { DLG_PREPARING, DLG_READY, DLG_REFUSED, DLG_EXECUTING, DLG_DONE };
 
@@ -38,14 +92,15 @@ struct rect {
 };
 
 struct scan_state {
-	bool running, shown;
+	bool running;
 	bool picked;  /* the user moved the cursor: keep it on their row */
 	struct pane results;
 	struct image_view **ivs;
 	size_t nivs, cap;
 	struct scan_progress prog;
 	int64_t started_ms, last_ms;
-	char *scope;  /* "pool volumes" or "all pools" */
+	char *scope;  /* shown: "pool volumes" or "all pools" */
+	bool all;     /* every pool (what r scans again) */
 	/* The scan job in flight (the pool owns it; we only cancel it), NULL once
 	 * its final result was taken. Its stop flag is its own: a new scan
 	 * cancels the old one without a shared flag to race on. */
@@ -95,7 +150,7 @@ struct ui {
 	struct keymap km;
 	struct theme theme;
 	bool color, ascii;
-	struct rect rects[UP_COUNT], scan_rect;
+	struct rect rects[UP_COUNT];
 	int spinner;
 	char *status;
 	bool status_error;
@@ -109,10 +164,22 @@ struct ui {
 };
 
 
-/* ui.c */
+struct mode_ops;
+struct ui;
+/* Each mode's key handler and draw function (MODE_INFO). */
+#define MODE_DECL(e, overlay, key, draw) void key(struct ui *ui, int k); void draw(struct ui *ui);
+MODE_INFO(MODE_DECL)
+#undef MODE_DECL
+
+/* mode.c: dispatch, and the chrome every mode shares */
+void ui_handle_key(struct ui *ui, int key);
+void ui_set_mode(struct ui *ui, enum ui_mode m);
+enum ui_mode ui_base_mode(const struct ui *ui);
+void draw_screen(struct ui *ui);
+
+/* ui.c: the loop, the selection and what it loads */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_handle_request(struct ui *ui, enum request r);
-void ui_handle_key(struct ui *ui, int key);
 void ui_goto(struct ui *ui, const char *pool, const char *image);
 void ui_refresh_image(struct ui *ui);
 bool ui_idle(struct ui *ui);
@@ -120,9 +187,8 @@ struct pane *ui_focused_pane(struct ui *ui);
 struct holder *ui_selected_holder(struct ui *ui);
 struct watcher_view *ui_selected_watcher(struct ui *ui);
 
-/* draw.c */
+/* draw.c: widgets only */
 void draw_init_colors(struct ui *ui);
-void draw_screen(struct ui *ui);
 int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
 enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
@@ -132,19 +198,29 @@ int wrapped_lines(struct ui *ui, int width, int maxlines, const char *text);
 int text_cols(struct ui *ui, const char *text);
 size_t text_fit(struct ui *ui, const char *text, int width);
 void draw_box(struct ui *ui, struct rect r, const char *title, bool focus);
+const char *draw_spinner(struct ui *ui);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 
-/* dialog.c */
-void dialog_open_destroy(struct ui *ui);
-void dialog_key(struct ui *ui, int key);
-void dialog_draw(struct ui *ui);
-void dialog_clear(struct ui *ui);
-void prompt_open(struct ui *ui, enum prompt_kind kind);
-void prompt_key(struct ui *ui, int key);
+/* panes.c and ui.c: each pane's operations (PANE_INFO) */
+#define PANE_DECL(e, title, free_data, reload, aux, empty, details) \
+	void reload(struct ui *ui); const char *empty(struct ui *ui); \
+	void details(struct ui *ui, struct detail_lines *l);
+PANE_INFO(PANE_DECL)
+#undef PANE_DECL
+void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+/* The colour of a verdict, wherever it is drawn. */
+int ui_verdict_el(enum verdict v);
 
-/* scan view, in dialog.c */
+/* prompt.c */
+void prompt_open(struct ui *ui, enum prompt_kind kind);
+bool prompt_edit_line(struct ui *ui, int key);
+
+/* dialog.c: the destroy dialog */
+void dialog_open_destroy(struct ui *ui);
+void dialog_clear(struct ui *ui);
+
+/* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);
-void scan_draw(struct ui *ui);
 void scan_request(struct ui *ui, enum request r);
 void scan_clear(struct ui *ui);
 
