@@ -1,11 +1,13 @@
 /* chain.h — the correlation at the heart of rbdwho:
  *   image → watchers → host → holders (libvirt domain / local process) → Nova → verdict.
- * The commands and the browser run this same code. It knows nothing of terminals
- * or threads of its own; its calls block (each bounded by the backends' timeouts)
- * and are safe to make from several worker threads at once. */
+ * The commands and the browser run this same code. It knows nothing of
+ * terminals; its calls block (each bounded by the backends' timeouts) and are
+ * safe to make from several worker threads at once. Only chain_scan starts
+ * threads of its own (resolvers), and joins them before it returns. */
 #ifndef RBDWHO_CHAIN_H
 #define RBDWHO_CHAIN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -233,7 +235,7 @@ struct scan_callbacks {
 	void (*progress)(const struct scan_progress *p, void *user);
 	void (*pool_error)(const char *pool, const struct rw_error *e, void *user);
 	void *user;
-	const volatile bool *cancel;
+	const atomic_bool *cancel;
 };
 int chain_scan(struct chain *ch, const struct strvec *pools, const struct scan_callbacks *cb,
 	       struct rw_error *err);
