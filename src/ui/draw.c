@@ -175,6 +175,30 @@ void draw_text(struct ui *ui, int y, int x, int width, const char *text, int att
 	attrset(A_NORMAL);
 }
 
+/* Like draw_text, but a text too long loses its middle (CUT_MIDDLE): the head
+ * (two thirds: an address's IP) and the tail (a nonce, a name's last digits)
+ * both stay, "203.0.113…31068", "instance-0…2f5c4". */
+void draw_text_cut(struct ui *ui, int y, int x, int width, const char *text, int attr,
+		   enum draw_cut cut)
+{
+	const char *s = text ? text : "";
+	int cols = text_cols(ui, s);
+	if (cut == CUT_END || cols <= width || width < 5) {
+		draw_text(ui, y, x, width, s, attr);
+		return;
+	}
+	int head = (width - 1) * 2 / 3, tail = width - 1 - head;
+	/* the tail: skip characters until what is left fits in tail columns */
+	const char *t = s;
+	while (*t && text_cols(ui, t) > tail)
+		t += text_fit(ui, t, 1) ? text_fit(ui, t, 1) : 1;
+	char *h = xstrndup(s, text_fit(ui, s, head));
+	char *joined = xasprintf("%s%s%s", h, glyph(ui, G_ELL), t);
+	draw_text(ui, y, x, width, joined, attr);
+	free(joined);
+	free(h);
+}
+
 /* Draws text over at most maxlines lines of width columns, breaking at a
  * space when one is near the end of the line; the last line ellipsizes what
  * is left. Returns the lines used (at least 1). */

@@ -41,7 +41,35 @@ static void pane_title(struct ui *ui, int i, char *buf, size_t n)
 		snprintf(buf + strlen(buf), n - strlen(buf), " /%s", p->filter);
 }
 
-static void draw_row(struct ui *ui, int i, struct rect r, size_t vi, int y)
+/* Bytes all rows on screen share at their start ("volume-0000000" when the
+ * names differ only after it): a cut must not hide what follows. */
+static size_t common_prefix(struct pane *p, size_t first, size_t n)
+{
+	struct pane_row *a = first < p->nvis ? pane_visible(p, first) : NULL;
+	size_t len = a ? strlen(a->text) : 0;
+	for (size_t i = first + 1; a && i < first + n && i < p->nvis && len; i++) {
+		const char *b = pane_visible(p, i)->text;
+		size_t k = 0;
+		while (k < len && b[k] == a->text[k])
+			k++;
+		len = k;
+	}
+	/* never inside a UTF-8 character */
+	while (a && len && ((unsigned char)a->text[len] & 0xC0) == 0x80)
+		len--;
+	return first + 1 < p->nvis && n > 1 ? len : 0;
+}
+
+/* A row's text for width columns: when the rows share a start longer than half
+ * the room, that start gives way to an ellipsis so the part that differs shows. */
+static char *row_text(struct ui *ui, const char *text, size_t shared, int width)
+{
+	if (text_cols(ui, text) <= width || shared < 4 || (int)shared < width / 2)
+		return xstrdup(text);
+	return xasprintf("%s%s", glyph(ui, G_ELL), text + shared - 3);
+}
+
+static void draw_row(struct ui *ui, int i, struct rect r, size_t vi, int y, size_t shared)
 {
 	struct pane *p = &ui->panes[i];
 	struct pane_row *row = pane_visible(p, vi);
@@ -57,7 +85,10 @@ static void draw_row(struct ui *ui, int i, struct rect r, size_t vi, int y)
 		auxw = inner / 2;
 	draw_text(ui, y, r.x + 1, 1, sel ? glyph(ui, G_CURSOR) : " ", draw_attr(ui, el));
 	int aux_el = sel ? el : row->el == EL_WATCHED || row->el == 0 ? EL_DIM : row->el;
-	draw_text(ui, y, r.x + 2, inner - 1 - auxw - (auxw ? 1 : 0), row->text, draw_attr(ui, el));
+	int tw = inner - 1 - auxw - (auxw ? 1 : 0);
+	char *text = row_text(ui, row->text, shared, tw);
+	draw_text_cut(ui, y, r.x + 2, tw, text, draw_attr(ui, el), pane_ops[i].cut);
+	free(text);
 	if (auxw) {
 		draw_text(ui, y, r.x + inner - auxw, 1, " ", draw_attr(ui, el));
 		draw_text(ui, y, r.x + inner - auxw + 1, auxw, aux, draw_attr(ui, aux_el));
@@ -73,10 +104,11 @@ static void draw_pane(struct ui *ui, int i)
 	draw_box(ui, r, title, i == ui->focus);
 	int inner_h = r.h - 2;
 	pane_set_height(p, (size_t)(inner_h > 0 ? inner_h : 1));
+	size_t shared = common_prefix(p, p->top, (size_t)(inner_h > 0 ? inner_h : 0));
 	for (int y = 0; y < inner_h; y++) {
 		size_t vi = p->top + (size_t)y;
 		if (vi < p->nvis) {
-			draw_row(ui, i, r, vi, r.y + 1 + y);
+			draw_row(ui, i, r, vi, r.y + 1 + y, shared);
 			continue;
 		}
 		const char *msg = "";
@@ -95,8 +127,13 @@ static void draw_pane(struct ui *ui, int i)
 		else if (y == 0 && p->nvis == 0 && p->nrows)
 			msg = "nothing matches the filter";
 		else if (y == 0 && p->nvis == 0 && p->state == PANE_IDLE &&
-			 (i == 0 || pane_selected(&ui->panes[i - 1])))
-			msg = pane_ops[i].empty(ui);
+			 (i == 0 || pane_selected(&ui->panes[i - 1]))) {
+			/* why the pane is empty, whole: wrapped over a few lines */
+			int room = inner_h > 3 ? 3 : inner_h;
+			y += draw_wrapped(ui, r.y + 1, r.x + 1, r.w - 2, room, pane_ops[i].empty(ui),
+					  draw_attr(ui, EL_DIM)) - 1;
+			continue;
+		}
 		draw_text(ui, r.y + 1 + y, r.x + 1, r.w - 2, msg, draw_attr(ui, el));
 	}
 	/* an error with rows on screen replaces the last row */
@@ -317,8 +354,8 @@ const char *holders_empty(struct ui *ui)
 }
 
 const struct pane_ops pane_ops[UP_COUNT] = {
-#define PANE_ROW(e, title, free_data, reload, aux, empty, details) \
-	[UP_##e] = {title, free_data, reload, aux, empty, details},
+#define PANE_ROW(e, title, free_data, reload, aux, empty, details, cut) \
+	[UP_##e] = {title, free_data, reload, aux, empty, details, CUT_##cut},
 	PANE_INFO(PANE_ROW)
 #undef PANE_ROW
 };

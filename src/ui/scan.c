@@ -147,8 +147,13 @@ void scan_draw(struct ui *ui)
 {
 	struct scan_state *s = &ui->scan;
 	struct rect r = {1, 0, LINES - 2, COLS};
-	char *title = xasprintf("Orphan scan: %s (%zu found)%s%s", s->scope ? s->scope : "",
-				s->results.nrows, s->running ? " scanning" : " done",
+	/* what was found, by verdict: an ATTACHED image is not an orphan found */
+	size_t n[3] = {0};
+	for (size_t i = 0; i < s->nivs; i++)
+		n[verdict_rank(image_view_verdict(s->ivs[i]))]++;
+	char *title = xasprintf("Orphan scan: %s: %zu orphan%s, %zu unknown, %zu attached%s%s",
+				s->scope ? s->scope : "", n[0], n[0] == 1 ? "" : "s", n[1], n[2],
+				s->running ? ", scanning" : ", done",
 				s->results.filter ? " /" : "");
 	draw_box(ui, r, title, true);
 	free(title);

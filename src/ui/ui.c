@@ -338,7 +338,8 @@ void merge_pool_count(struct ui *ui, struct job *j)
 		pr->info = pc->info;
 		pr->counted = true;
 		/* a pool rbd is not enabled on holds no images: "0" would mislead */
-		pane_update(&ui->panes[UP_POOLS], r, NULL, pc->info.rbd ? n : "-");
+		pr->counted = !pc->failed;
+		pane_update(&ui->panes[UP_POOLS], r, NULL, pc->failed ? "?" : pc->info.rbd ? n : "-");
 	}
 }
 

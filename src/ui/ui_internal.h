@@ -19,18 +19,20 @@
 #include "rbdwho/theme.h"
 #include "work.h"
 
-/* _(PANE, title, row data free, reload, right column, empty message, details):
- * the browser's panes left to right; panes.c turns each row into a pane_ops
- * and draws, reloads and details every pane through it. Results reach a
- * pane through its job kinds' mergers (work.h's JOB_INFO). */
+/* _(PANE, title, row data free, reload, right column, empty message, details,
+ *   where a long row is cut): the browser's panes left to right; panes.c turns
+ * each row into a pane_ops and draws, reloads and details every pane through
+ * it. Results reach a pane through its job kinds' mergers (work.h's JOB_INFO).
+ * Rows are cut where they are alike: image names differ at the start
+ * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
 #define PANE_INFO(_) \
-	_(POOLS,    "Pools",    free, pools_reload,    NULL,       pools_empty,    pools_details) \
-	_(IMAGES,   "Images",   free, images_reload,   images_aux, images_empty,   images_details) \
-	_(WATCHERS, "Watchers", NULL, ui_refresh_image, NULL,      watchers_empty, watchers_details) \
-	_(HOLDERS,  "Holders",  NULL, holders_reload,  NULL,       holders_empty,  holders_details)
+	_(POOLS,    "Pools",    free, pools_reload,     NULL,       pools_empty,    pools_details,    END) \
+	_(IMAGES,   "Images",   free, images_reload,    images_aux, images_empty,   images_details,   END) \
+	_(WATCHERS, "Watchers", NULL, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE) \
+	_(HOLDERS,  "Holders",  NULL, holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE)
 
 enum ui_pane {
-#define PANE_ENUM(e, title, free_data, reload, aux, empty, details) UP_##e,
+#define PANE_ENUM(e, title, free_data, reload, aux, empty, details, cut) UP_##e,
 	PANE_INFO(PANE_ENUM)
 #undef PANE_ENUM
 	UP_COUNT
@@ -43,6 +45,9 @@ struct detail_lines {
 	size_t cap;
 };
 
+/* Where draw_text_cut puts the ellipsis of a text too long for its room. */
+enum draw_cut { CUT_END, CUT_MIDDLE };
+
 struct ui;
 struct pane_ops {
 	const char *title;
@@ -52,6 +57,7 @@ struct pane_ops {
 	void (*aux)(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
 	const char *(*empty)(struct ui *ui);  /* loaded, no rows: why ("" says nothing) */
 	void (*details)(struct ui *ui, struct detail_lines *l);  /* while the pane has the focus */
+	enum draw_cut cut;
 };
 extern const struct pane_ops pane_ops[UP_COUNT];
 
@@ -193,6 +199,8 @@ int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
 enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
+void draw_text_cut(struct ui *ui, int y, int x, int width, const char *text, int attr,
+		   enum draw_cut cut);
 int draw_wrapped(struct ui *ui, int y, int x, int width, int maxlines, const char *text, int attr);
 int wrapped_lines(struct ui *ui, int width, int maxlines, const char *text);
 int text_cols(struct ui *ui, const char *text);
@@ -202,7 +210,7 @@ const char *draw_spinner(struct ui *ui);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 
 /* panes.c and ui.c: each pane's operations (PANE_INFO) */
-#define PANE_DECL(e, title, free_data, reload, aux, empty, details) \
+#define PANE_DECL(e, title, free_data, reload, aux, empty, details, cut) \
 	void reload(struct ui *ui); const char *empty(struct ui *ui); \
 	void details(struct ui *ui, struct detail_lines *l);
 PANE_INFO(PANE_DECL)

@@ -183,10 +183,7 @@ static void run_pools(struct job *j, struct jobs *js)
 		struct job *c = message(j, JOB_POOL_COUNT);
 		struct pl_pool_count *pc = &work_of(c)->u.pool_count;
 		struct rw_error e = {0};
-		if (chain_pool_count(w->ch, names->v[i], &pc->info, &e) < 0) {
-			job_free(c);
-			continue;
-		}
+		pc->failed = chain_pool_count(w->ch, names->v[i], &pc->info, &e) < 0;
 		pc->pool = xstrdup(names->v[i]);
 		jobs_post(js, c);
 	}

@@ -56,6 +56,7 @@ struct pl_pools {
 struct pl_pool_count {
 	char *pool;
 	struct chain_pool_info info;
+	bool failed;  /* could not be counted: "?", never "0" */
 };
 struct pl_images {
 	char *pool;
