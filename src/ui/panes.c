@@ -141,16 +141,20 @@ static void draw_pane(struct ui *ui, int i)
 		draw_text(ui, r.y + inner_h, r.x + 1, r.w - 2, p->error, draw_attr(ui, EL_ERROR));
 }
 
+#define PANE_MIN_COLS 14
+
 static void layout(struct ui *ui, int top, int h)
 {
-	int w = COLS;
-	int wp = w * 16 / 100 < 14 ? 14 : w * 16 / 100;
-	int wi = w * 32 / 100, ww = w * 24 / 100;
-	int wh = w - wp - wi - ww;
-	int xs[UP_COUNT] = {0, wp, wp + wi, wp + wi + ww};
-	int ws[UP_COUNT] = {wp, wi, ww, wh};
-	for (int i = 0; i < UP_COUNT; i++)
-		ui->rects[i] = (struct rect){top, xs[i], h, ws[i]};
+	int x = 0;
+	for (int i = 0; i < UP_COUNT; i++) {
+		int w = COLS * pane_ops[i].width / 100;
+		if (w < PANE_MIN_COLS)
+			w = PANE_MIN_COLS;
+		if (i + 1 == UP_COUNT || x + w > COLS)
+			w = COLS - x;
+		ui->rects[i] = (struct rect){top, x, h, w};
+		x += w;
+	}
 }
 
 /* ---- details ---- */
@@ -354,8 +358,8 @@ const char *holders_empty(struct ui *ui)
 }
 
 const struct pane_ops pane_ops[UP_COUNT] = {
-#define PANE_ROW(e, title, free_data, reload, aux, empty, details, cut) \
-	[UP_##e] = {title, free_data, reload, aux, empty, details, CUT_##cut},
+#define PANE_ROW(e, title, free_data, load, reload, aux, empty, details, cut, width) \
+	[UP_##e] = {title, free_data, load, reload, aux, empty, details, CUT_##cut, width},
 	PANE_INFO(PANE_ROW)
 #undef PANE_ROW
 };

@@ -228,22 +228,43 @@ static void probe_visible(struct ui *ui)
 /* Follows the selection left to right and starts whatever it now needs. */
 static void ui_sync(struct ui *ui)
 {
-	if (!ui->ch)
-		return;
+	for (int i = 0; ui->ch && i < UP_COUNT; i++)
+		if (!pane_ops[i].load(ui))
+			break;
+}
+
+bool pools_load(struct ui *ui)
+{
 	if (!ui->pools_loaded)
 		load_pools(ui);
+	return true;
+}
+
+bool images_load(struct ui *ui)
+{
 	const char *pool = pane_selected_key(&ui->panes[UP_POOLS]);
 	if (pool && !same(pool, ui->cur_pool))
 		load_images(ui, pool, false);
 	if (!ui->cur_pool)
-		return;
+		return false;
 	probe_visible(ui);
+	return true;
+}
+
+bool watchers_load(struct ui *ui)
+{
 	const char *image = pane_selected_key(&ui->panes[UP_IMAGES]);
 	if (image && !same(image, ui->cur_image))
 		load_image(ui, image, false);
+	return true;
+}
+
+bool holders_load(struct ui *ui)
+{
 	struct watcher_view *w = ui_selected_watcher(ui);
 	if (w && !same(w->address, ui->cur_watcher))
 		resolve_watcher(ui, w);
+	return true;
 }
 
 void ui_goto(struct ui *ui, const char *pool, const char *image)

@@ -19,20 +19,22 @@
 #include "rbdwho/theme.h"
 #include "work.h"
 
-/* _(PANE, title, row data free, reload, right column, empty message, details,
- *   where a long row is cut): the browser's panes left to right; panes.c turns
- * each row into a pane_ops and draws, reloads and details every pane through
- * it. Results reach a pane through its job kinds' mergers (work.h's JOB_INFO).
+/* _(PANE, title, row data free, load, reload, right column, empty message,
+ *   details, where a long row is cut, width in % of the screen): the browser's
+ * panes left to right; panes.c turns each row into a pane_ops, and the loop,
+ * the drawing and refresh go through that table. load() starts what the
+ * selection on the pane's left now asks for (false: nothing to its right yet);
+ * results reach the pane through its job kinds' mergers (work.h's JOB_INFO).
  * Rows are cut where they are alike: image names differ at the start
  * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
 #define PANE_INFO(_) \
-	_(POOLS,    "Pools",    free, pools_reload,     NULL,       pools_empty,    pools_details,    END) \
-	_(IMAGES,   "Images",   free, images_reload,    images_aux, images_empty,   images_details,   END) \
-	_(WATCHERS, "Watchers", NULL, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE) \
-	_(HOLDERS,  "Holders",  NULL, holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE)
+	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16) \
+	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32) \
+	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24) \
+	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28)
 
 enum ui_pane {
-#define PANE_ENUM(e, title, free_data, reload, aux, empty, details, cut) UP_##e,
+#define PANE_ENUM(e, title, free_data, load, reload, aux, empty, details, cut, width) UP_##e,
 	PANE_INFO(PANE_ENUM)
 #undef PANE_ENUM
 	UP_COUNT
@@ -52,12 +54,14 @@ struct ui;
 struct pane_ops {
 	const char *title;
 	void (*free_data)(void *);
+	bool (*load)(struct ui *ui);    /* the selection moved: load what it asks for */
 	void (*reload)(struct ui *ui);  /* r: ask again for what the pane shows */
 	/* the right-hand column of a row; NULL: the row's own aux text */
 	void (*aux)(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
 	const char *(*empty)(struct ui *ui);  /* loaded, no rows: why ("" says nothing) */
 	void (*details)(struct ui *ui, struct detail_lines *l);  /* while the pane has the focus */
 	enum draw_cut cut;
+	int width;  /* % of the screen; the last pane takes what is left */
 };
 extern const struct pane_ops pane_ops[UP_COUNT];
 
@@ -210,8 +214,8 @@ const char *draw_spinner(struct ui *ui);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 
 /* panes.c and ui.c: each pane's operations (PANE_INFO) */
-#define PANE_DECL(e, title, free_data, reload, aux, empty, details, cut) \
-	void reload(struct ui *ui); const char *empty(struct ui *ui); \
+#define PANE_DECL(e, title, free_data, load, reload, aux, empty, details, cut, width) \
+	bool load(struct ui *ui); void reload(struct ui *ui); const char *empty(struct ui *ui); \
 	void details(struct ui *ui, struct detail_lines *l);
 PANE_INFO(PANE_DECL)
 #undef PANE_DECL
