@@ -1,6 +1,6 @@
-/* draw.c — everything the browser puts on the screen: colours from the theme,
- * the header, the four panes, the details pane, the hint line and the help.
- * Reads the UI state, never changes what is loaded. UI thread only. */
+/* draw.c — the widgets every screen draws with: colours from the theme,
+ * glyphs (UTF-8 or ASCII), text clipped, cut in the middle or wrapped, boxes,
+ * sizes, the spinner. No screen lives here (see mode.c). UI thread only. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>

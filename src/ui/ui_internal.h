@@ -1,7 +1,7 @@
-/* ui_internal.h — the browser's state, shared by the files of src/ui/: the loop
- * (ui.c), the jobs it sends to workers (work.c), drawing (draw.c), dialogs and
- * prompts (dialog.c) and the test script (script.c). Only ui.c, draw.c,
- * dialog.c and script.c call ncurses, and only on the UI thread. */
+/* ui_internal.h — the browser's state and its tables, shared by the files of
+ * src/ui/: the panes (PANE_INFO, panes.c), the screens (MODE_INFO, mode.c and
+ * one file per mode), the jobs (work.h), the loop (ui.c), widgets (draw.c).
+ * ncurses is called on the UI thread only; work.c never calls it. */
 #ifndef RBDWHO_UI_INTERNAL_H
 #define RBDWHO_UI_INTERNAL_H
 
