@@ -46,11 +46,10 @@ void help_key(struct ui *ui, int key)
 	size_t n = help_lines(ui, v, sizeof v / sizeof v[0]);
 	size_t max_top = n > help_rows() ? n - help_rows() : 0;
 	enum request r = keymap_lookup(&ui->km, key);
-	if (r == REQ_DOWN || r == REQ_PAGE_DOWN)
-		ui->help_top = ui->help_top + (r == REQ_DOWN ? 1 : help_rows());
-	else if (r == REQ_UP || r == REQ_PAGE_UP)
-		ui->help_top -= ui->help_top < (r == REQ_UP ? 1 : help_rows())
-					? ui->help_top : (r == REQ_UP ? 1 : help_rows());
+	if (r == REQ_DOWN)
+		ui->help_top++;
+	else if (r == REQ_UP && ui->help_top > 0)
+		ui->help_top--;
 	else if (r == REQ_QUIT && key != 'q')
 		ui->quit = true;
 	else
@@ -86,8 +85,9 @@ void help_draw(struct ui *ui)
 	int y = 2;
 	for (size_t i = ui->help_top; i < n && (size_t)(y - 2) < rows; i++, y++) {
 		if (more && (size_t)(y - 2) + 1 == rows) {
-			char *t = xasprintf("%s %zu more: j, Down or PgDn scrolls", ui->ascii ? "v" : "▼",
-					    n - i);
+			char *t = xasprintf("%s %zu more: %s scrolls", ui->ascii ? "v" : "▼", n - i,
+					    keymap_key_name(ui->km.nkeys[REQ_DOWN] ? ui->km.keys[REQ_DOWN][0]
+										    : 'j'));
 			draw_text(ui, y, 2, COLS - 4, t, draw_attr(ui, EL_DIM));
 			free(t);
 			break;
