@@ -53,7 +53,7 @@ test_main() {
 	ui_wait_gone 'Orphan scan'
 	ui_wait "▶volume-${SCAN_VOL:0:16}"
 	ui_wait 'Watchers \(1\)'
-	ui_wait "▶127\.0\.0\.1:0.*ATTACHED"
+	ui_wait "▶127\.0\.0\.1:.*ATTACHED"
 
 	# O: every pool; Esc goes back to the panes as they were
 	ui_keys O
