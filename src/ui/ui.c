@@ -517,7 +517,7 @@ void merge_locate(struct ui *ui, struct job *j)
 static void merge(struct ui *ui, struct job *j)
 {
 	static void (*const mergers[])(struct ui *, struct job *) = {
-#define KIND_MERGE(k, slot, run, merge, payload) [JOB_##k] = merge,
+#define KIND_MERGE(k, slot, run, merge, payload) [JOB_##k] = (merge),
 		JOB_INFO(KIND_MERGE)
 #undef KIND_MERGE
 	};

@@ -338,7 +338,7 @@ static void run_scan(struct job *j, struct jobs *js)
 }
 
 static void (*const runners[])(struct job *, struct jobs *) = {
-#define KIND_RUN(k, slot, run, merge, payload) [JOB_##k] = run,
+#define KIND_RUN(k, slot, run, merge, payload) [JOB_##k] = (run),
 	JOB_INFO(KIND_RUN)
 #undef KIND_RUN
 };
