@@ -66,8 +66,8 @@ static void draw_hints(struct ui *ui)
 		if (hints[i].r == REQ_DESTROY && ui->o->read_only)
 			continue;
 		const char *k = first_key(ui, hints[i].r);
-		if (strcmp(k, "Enter") == 0 && !ui->ascii)
-			k = "⏎";
+		if (ui->km.nkeys[hints[i].r] && ui->km.keys[hints[i].r][0] == '\n' && !ui->ascii)
+			k = "⏎";  /* decided by the key code, not by its name */
 		buf_printf(&b, " %s %s ", k, hints[i].what);
 	}
 	draw_text(ui, y, 0, COLS, b.p, draw_attr(ui, EL_HINTS));
