@@ -178,8 +178,7 @@ static void dialog_facts(struct ui *ui, struct rect r, int *y)
 	buf_free(&vols);
 	if (!p)
 		return;
-	static const char *ns[] = {"not asked", "knows it", "404: gone", "no answer"};
-	t = xasprintf("%s (asked just now)%s%s", ns[p->nova.state], p->nova.error ? ": " : "",
+	t = xasprintf("%s (asked just now)%s%s", ui_nova_label(p->nova.state), p->nova.error ? ": " : "",
 		      p->nova.error ? p->nova.error : "");
 	dialog_line(ui, r, y, "nova", t, -1);
 	free(t);

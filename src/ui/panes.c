@@ -270,13 +270,12 @@ void holders_details(struct ui *ui, struct detail_lines *l)
 	    h->display_name ? h->display_name : "");
 	add(l, "where", "host %s  %s  state %s  pid %d  user %s", nz(h->host), nz(h->libvirt_uri),
 	    nz(h->libvirt_state), (int)h->pid, nz(h->user));
-	static const char *ns[] = {"not asked", "found", "404: gone", "no answer"};
 	if (h->nova.state == NOVA_FOUND)
 		add(l, "nova", "%s %s  status %s  host %s  project %s  task %s", nz(h->nova.server.id),
 		    nz(h->nova.server.name), nz(h->nova.server.status), nz(h->nova.server.host),
 		    nz(h->nova.server.project_id), nz(h->nova.server.task_state));
 	else
-		add(l, "nova", "%s%s%s", ns[h->nova.state], h->nova.error ? ": " : "",
+		add(l, "nova", "%s%s%s", ui_nova_label(h->nova.state), h->nova.error ? ": " : "",
 		    h->nova.error ? h->nova.error : "");
 	add_el(l, ui_verdict_el(h->verdict), "verdict", "%s: %s", verdict_name(h->verdict),
 	       nz(h->reason));
@@ -321,6 +320,17 @@ void browse_draw(struct ui *ui)
 	for (int i = 0; i < UP_COUNT; i++)
 		draw_pane(ui, i);
 	draw_details(ui, (struct rect){top + ph, 0, det_h, COLS});
+}
+
+/* How the browser names Nova's answer, wherever it shows it. */
+static const char *const nova_labels[] = {
+	[NOVA_NOT_ASKED] = "not asked", [NOVA_FOUND] = "found", [NOVA_GONE] = "404: gone",
+	[NOVA_ERROR] = "no answer",
+};
+
+const char *ui_nova_label(enum nova_state s)
+{
+	return (unsigned)s < sizeof nova_labels / sizeof nova_labels[0] ? nova_labels[s] : "?";
 }
 
 static const int verdict_els[] = {

@@ -222,6 +222,8 @@ PANE_INFO(PANE_DECL)
 void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
 /* The colour of a verdict, wherever it is drawn. */
 int ui_verdict_el(enum verdict v);
+/* What the browser calls Nova's answer: "found", "404: gone", … */
+const char *ui_nova_label(enum nova_state s);
 
 /* prompt.c */
 void prompt_open(struct ui *ui, enum prompt_kind kind);
