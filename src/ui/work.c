@@ -47,6 +47,7 @@ static void free_probe(struct pl_probe *p)
 	strvec_free(&p->names);
 	strvec_free(&p->ids);
 	free(p->rows);
+	free(p->rows_at);
 }
 
 static void free_image(struct pl_image *p)

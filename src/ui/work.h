@@ -68,6 +68,8 @@ struct pl_page {
 struct pl_probe {
 	char *pool;
 	struct strvec names, ids;
+	size_t *rows_at;  /* each name's index in the pane's rows when asked */
+	size_t nrows_at, cap_rows_at;
 	struct chain_probe_row *rows;
 	/* the images pane's window when the job was made: rows that scrolled away
 	 * are skipped, and asked for again if they come back */

@@ -3,8 +3,9 @@
  * records. Linked instead of src/backend/{ceph,probe,os,virt,proc} into the
  * hermetic browser (build/fake/rbdwho), so the UI's golden screens need no
  * cluster. RBDWHO_FAKE picks a variant of the world: "" (the classic case and
- * its neighbours), "down" (Ceph refuses), "hang" (Ceph never answers),
- * "big" (a pool of 2,000 images). */
+ * its neighbours, and a pool "big" of 2,000 images), "down" (Ceph refuses),
+ * "hang" (Ceph never answers), "big" (only a pool of $RBDWHO_FAKE_IMAGES,
+ * default 100,000). */
 #ifndef RBDWHO_FAKE_H
 #define RBDWHO_FAKE_H
 

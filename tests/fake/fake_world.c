@@ -66,9 +66,23 @@ static const struct fake_world world = {
 	2000,
 };
 
+/* RBDWHO_FAKE=big: one pool "big" of $RBDWHO_FAKE_IMAGES images (100,000 by
+ * default), nothing else: bench 3's browser figures without a cluster. */
+static const struct fake_pool big_pools[] = {{"big", true, FAKE_POOL_OK}};
+
 const struct fake_world *fake_world(void)
 {
-	return &world;
+	static struct fake_world big;
+	if (!fake_is("big"))
+		return &world;
+	if (!big.npools) {
+		const char *v = getenv("RBDWHO_FAKE_IMAGES");
+		long n = v ? strtol(v, NULL, 10) : 0;
+		big.pools = big_pools;
+		big.npools = 1;
+		big.big = n > 0 ? (size_t)n : 100000;
+	}
+	return &big;
 }
 
 bool fake_is(const char *word)
