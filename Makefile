@@ -50,7 +50,7 @@ ifneq ($(SRCS_CXX),)
   LDLIBS += -lstdc++
 endif
 
-.PHONY: all deps check unit integration ssh-tests infra ui-tests faults demo install uninstall clean bench lint fuzz fleet
+.PHONY: all deps check unit integration ssh-tests infra ui-tests ui-golden faults demo install uninstall clean bench lint fuzz fleet
 
 all: rbdwho
 
@@ -75,7 +75,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	$(CC) $(CFLAGS) -c -o $@.o $<
 	$(LINKER) $(LDFLAGS) -o $@ $@.o $(LIBOBJS) $(LDLIBS) -lcmocka
 
--include $(DEPS)
+# The browser linked with the fake backends (tests/fake/) instead of Ceph,
+# OpenStack, libvirt and /proc: the hermetic UI tests' binary.
+FAKE_REAL := $(addprefix $(BUILD)/src/backend/,ceph.o os.o virt.o proc.o probe.o)
+FAKE_OBJS := $(filter-out $(FAKE_REAL),$(OBJS)) \
+	$(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard tests/fake/*.c)))
+$(BUILD)/rbdwho-fake: $(FAKE_OBJS)
+	$(LINKER) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(DEPS) $(FAKE_OBJS:.o=.d)
 
 # The themes directory is compiled in: rebuild what uses it when PREFIX changes.
 DATADIR_STAMP := $(BUILD)/.datadir$(subst /,_,$(DATADIR))
@@ -118,6 +126,11 @@ faults: rbdwho
 	@tests/faults/run.sh
 	@tests/faults/ui.sh
 
+# The browser on fake backends, scripted, its screens compared with the
+# golden ones in tests/ui/golden/ (seconds, no cluster; GOLDEN_UPDATE=1 rewrites).
+ui-golden: $(BUILD)/rbdwho-fake
+	@RBDWHO_FAKE_BIN=$(CURDIR)/$(BUILD)/rbdwho-fake tests/ui/golden.sh
+
 # The browser, driven in tmux against a real sandbox.
 ui-tests: rbdwho
 	@tests/ui/run.sh
@@ -127,6 +140,7 @@ ui-tests: rbdwho
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) ui-golden
 	$(MAKE) lint
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) infra

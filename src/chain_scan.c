@@ -17,7 +17,7 @@
 
 static bool cancelled(const struct scan_callbacks *cb)
 {
-	return cb->cancel && *cb->cancel;
+	return cb->cancel && atomic_load(cb->cancel);
 }
 
 struct scan_job {

@@ -28,7 +28,7 @@ struct jobs {
 	pthread_t threads[JOBS_MAX_WORKERS];
 	struct job *running_jobs[JOBS_MAX_WORKERS];  /* for shutdown to cancel */
 	int wake_fd;
-	volatile bool cancel;
+	atomic_bool cancel;
 };
 
 static void queue_push(struct queue *q, struct job *j)
@@ -87,9 +87,9 @@ static void *worker_main(void *arg)
 	struct jobs *js = arg;
 	pthread_mutex_lock(&js->lock);
 	for (;;) {
-		while (!js->todo.head && !js->cancel)
+		while (!js->todo.head && !atomic_load(&js->cancel))
 			pthread_cond_wait(&js->work, &js->lock);
-		if (js->cancel)
+		if (atomic_load(&js->cancel))
 			break;
 		struct job *j = queue_pop(&js->todo);
 		js->queued--;
@@ -199,21 +199,21 @@ bool jobs_idle(struct jobs *js)
 void jobs_cancel(struct jobs *js, struct job *j)
 {
 	pthread_mutex_lock(&js->lock);
-	j->cancel = true;
+	atomic_store(&j->cancel, true);
 	pthread_mutex_unlock(&js->lock);
 }
 
 bool job_cancelled(const struct job *j, const struct jobs *js)
 {
-	return j->cancel || js->cancel;
+	return atomic_load(&j->cancel) || atomic_load(&js->cancel);
 }
 
 bool jobs_cancelled(const struct jobs *js)
 {
-	return js->cancel;
+	return atomic_load(&js->cancel);
 }
 
-const volatile bool *jobs_cancel_flag(const struct jobs *js)
+const atomic_bool *jobs_cancel_flag(const struct jobs *js)
 {
 	return &js->cancel;
 }
@@ -238,10 +238,10 @@ int jobs_shutdown(struct jobs *js, int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&js->lock);
-	js->cancel = true;
+	atomic_store(&js->cancel, true);
 	for (int i = 0; i < js->nthreads; i++)
 		if (js->running_jobs[i])
-			js->running_jobs[i]->cancel = true;
+			atomic_store(&js->running_jobs[i]->cancel, true);
 	free_queue(&js->todo);
 	js->queued = 0;
 	pthread_cond_broadcast(&js->work);

@@ -40,6 +40,11 @@ struct ceph_image_ref {
 int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_ref **out,
 		     size_t *n, struct rw_error *err);
 void ceph_image_refs_free(struct ceph_image_ref *v, size_t n);
+/* How many images a pool has (without copying their names) and whether the
+ * pool has the rbd application enabled (a pool without it holds no images:
+ * cephfs, rgw, .mgr). -ENOENT when the pool does not exist. */
+int ceph_pool_summary(struct ceph_conn *c, const char *pool, size_t *images, int *rbd_app,
+		      struct rw_error *err);
 
 struct ceph_image_info {
 	char *pool, *name, *id;

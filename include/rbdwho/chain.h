@@ -1,11 +1,13 @@
 /* chain.h — the correlation at the heart of rbdwho:
  *   image → watchers → host → holders (libvirt domain / local process) → Nova → verdict.
- * The commands and the browser run this same code. It knows nothing of terminals
- * or threads of its own; its calls block (each bounded by the backends' timeouts)
- * and are safe to make from several worker threads at once. */
+ * The commands and the browser run this same code. It knows nothing of
+ * terminals; its calls block (each bounded by the backends' timeouts) and are
+ * safe to make from several worker threads at once. Only chain_scan starts
+ * threads of its own (resolvers), and joins them before it returns. */
 #ifndef RBDWHO_CHAIN_H
 #define RBDWHO_CHAIN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,6 +234,40 @@ int chain_prefetch_nova(struct chain *ch, struct rw_error *err);
  * verdict: what destroy checks right before acting. */
 void chain_recheck_holder(struct chain *ch, struct holder *h);
 
+/* ---- Browsing (chain_browse.c): what the browser lists, pane by pane ---- */
+
+/* Cluster fsid and health ("HEALTH_OK", …) for the header; malloc'd. */
+int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err);
+/* Every pool name, appended to names. */
+int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *err);
+/* A pool's image count without listing its names, and whether rbd is enabled
+ * on it (a pool without rbd holds no images: say so, not "0 images"). */
+struct chain_pool_info {
+	size_t images;
+	bool rbd;
+};
+int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info *out,
+		     struct rw_error *err);
+/* Lists a pool's images and hands them to page() in pages of at most
+ * page_size (borrowed for the call); page() returns false to stop early.
+ * *total: how many the pool has. */
+int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
+		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
+		      void *user, size_t *total, struct rw_error *err);
+/* What the images pane shows of one row. */
+struct chain_probe_row {
+	uint64_t size;
+	int nwatchers;  /* -1: not known (failed, or skipped) */
+};
+/* Size and watcher count of n images of pool (ids from chain_list_images):
+ * the watchers in one bulk probe (probe.h, as a scan does), the size by one
+ * read-only open per image. Once stop(user) is true the remaining sizes are
+ * skipped and those rows left unknown. Fails only when the pool cannot be
+ * opened. */
+int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref *images,
+		size_t n, struct chain_probe_row *out, bool (*stop)(void *user), void *user,
+		struct rw_error *err);
+
 /* A scan of pools: calls found() for every image with at least one watcher
  * (fully resolved; found() takes ownership of iv), and progress() after each
  * image. Stops early when *cancel becomes true. pools NULL/empty: every pool.
@@ -251,7 +287,7 @@ struct scan_callbacks {
 	void (*progress)(const struct scan_progress *p, void *user);
 	void (*pool_error)(const char *pool, const struct rw_error *e, void *user);
 	void *user;
-	const volatile bool *cancel;
+	const atomic_bool *cancel;
 };
 int chain_scan(struct chain *ch, const struct strvec *pools, const struct scan_callbacks *cb,
 	       struct rw_error *err);

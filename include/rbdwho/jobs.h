@@ -6,6 +6,7 @@
 #ifndef RBDWHO_JOBS_H
 #define RBDWHO_JOBS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,7 +31,7 @@ struct job {
 	/* This job's own stop flag: set by jobs_cancel (the submitter) or by
 	 * jobs_shutdown; read by run() (e.g. handed to chain_scan). Per job, so
 	 * stopping one job can never stop, or un-stop, another. */
-	volatile bool cancel;
+	atomic_bool cancel;
 };
 
 /* Starts nworkers threads (1..16). NULL when threads or the wake fd cannot be made. */
@@ -65,8 +66,8 @@ bool job_cancelled(const struct job *j, const struct jobs *js);
 
 /* True once jobs_shutdown began: long jobs check it and stop early. */
 bool jobs_cancelled(const struct jobs *js);
-/* The flag itself, for APIs that take a `const volatile bool *cancel`. */
-const volatile bool *jobs_cancel_flag(const struct jobs *js);
+/* The flag itself, for APIs that take a `const atomic_bool *cancel`. */
+const atomic_bool *jobs_cancel_flag(const struct jobs *js);
 
 /* Sets the pool's and every running job's cancel flag, drops queued jobs, and
  * waits up to timeout_ms for the

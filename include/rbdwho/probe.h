@@ -8,6 +8,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The cancel flag, a C11 atomic_bool: the same object as C++'s
+ * std::atomic<bool> (one lock-free byte in GCC and Clang). */
+#ifdef __cplusplus
+#include <atomic>
+typedef std::atomic<bool> probe_cancel_flag;
+#else
+#include <stdatomic.h>
+typedef atomic_bool probe_cancel_flag;
+#endif
+
 #ifdef __cplusplus
 extern "C" {  /* the C headers below have no guards of their own */
 #endif
@@ -34,7 +44,7 @@ struct probe_result {
 
 struct probe_opts {
 	int in_flight;                /* ops outstanding at once; <= 0: the default */
-	const volatile bool *cancel;  /* stop issuing when it becomes true */
+	const probe_cancel_flag *cancel;  /* stop issuing when it becomes true */
 	/* Called once per image, in completion order, always from the thread
 	 * that called probe_watchers and never concurrently. */
 	void (*result)(struct probe_result *r, void *user);

@@ -372,6 +372,37 @@ int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_re
 	return 0;
 }
 
+int ceph_pool_summary(struct ceph_conn *c, const char *pool, size_t *images, int *rbd_app,
+                      struct rw_error *err)
+{
+	rados_ioctx_t io;
+	int rc = ceph_open_pool(c, pool, &io, err);
+	if (rc)
+		return rc;
+	/* rbd_list2 with no room answers -ERANGE and the count: one directory
+	 * read, no names copied to us. */
+	rbd_image_spec_t none;
+	size_t count = 0;
+	rc = rbd_list2(io, &none, &count);
+	if (rc == 0 || rc == -ERANGE) {
+		*images = count;
+		char apps[1024];
+		size_t len = sizeof apps;
+		*rbd_app = 0;
+		if (rados_application_list(io, apps, &len) == 0)
+			for (const char *a = apps; a < apps + len && *a; a += strlen(a) + 1)
+				*rbd_app |= strcmp(a, "rbd") == 0;
+		rc = 0;
+	}
+	rados_ioctx_destroy(io);
+	if (rc < 0) {
+		char *what = xasprintf("cannot count the images of pool '%s'", pool);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+	}
+	return rc;
+}
+
 void ceph_image_refs_free(struct ceph_image_ref *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {

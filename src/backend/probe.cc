@@ -73,7 +73,7 @@ void probe_on_complete(librados::completion_t, void *arg)
 
 bool probe_cancelled(const struct probe_opts *o)
 {
-	return o->cancel && *o->cancel;
+	return o->cancel && o->cancel->load();
 }
 
 int probe_issue(librados::IoCtx &io, probe_slot *s, const struct ceph_image_ref *img)

@@ -103,6 +103,11 @@ static void refilter(struct pane *p)
 			p->cursor = p->nvis;
 		p->vis[p->nvis++] = i;
 	}
+	/* The selected row jumped (a filter cleared): show it mid-window, with
+	 * its neighbours, rather than on the window's edge. */
+	size_t h = p->height ? p->height : 1;
+	if (p->cursor < p->top || p->cursor >= p->top + h)
+		p->top = p->cursor > h / 2 ? p->cursor - h / 2 : 0;
 	keep_cursor_visible(p);
 }
 

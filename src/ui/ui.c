@@ -62,7 +62,7 @@ static void connect_start(struct ui *ui)
 	free(ui->conn_error);
 	ui->conn_error = NULL;
 	pane_set_loading(&ui->panes[UP_POOLS]);
-	submit(ui, work_job(ui, JOB_CONNECT, GEN_POOLS));
+	submit(ui, work_job(ui, JOB_CONNECT));
 }
 
 static void load_pools(struct ui *ui)
@@ -71,7 +71,7 @@ static void load_pools(struct ui *ui)
 	pane_clear(&ui->panes[UP_POOLS]);
 	pane_set_loading(&ui->panes[UP_POOLS]);
 	ui->pools_loaded = true;
-	submit(ui, work_job(ui, JOB_POOLS, GEN_POOLS));
+	submit(ui, work_job(ui, JOB_POOLS));
 }
 
 static void clear_from(struct ui *ui, int first, bool keep_selection)
@@ -107,8 +107,8 @@ static void load_images(struct ui *ui, const char *pool, bool keep_selection)
 	pane_set_title(&ui->panes[UP_IMAGES], title);
 	free(title);
 	pane_set_loading(&ui->panes[UP_IMAGES]);
-	struct job *j = work_job(ui, JOB_IMAGES, GEN_IMAGES);
-	work_of(j)->pool = xstrdup(pool);
+	struct job *j = work_job(ui, JOB_IMAGES);
+	work_of(j)->u.images.pool = xstrdup(pool);
 	submit(ui, j);
 }
 
@@ -117,9 +117,9 @@ static void load_image(struct ui *ui, const char *image, bool keep_selection)
 	clear_from(ui, UP_WATCHERS, keep_selection);
 	set_str(&ui->cur_image, image);
 	pane_set_loading(&ui->panes[UP_WATCHERS]);
-	struct job *j = work_job(ui, JOB_LOAD_IMAGE, GEN_WATCHERS);
-	work_of(j)->pool = xstrdup(ui->cur_pool);
-	work_of(j)->image = xstrdup(image);
+	struct job *j = work_job(ui, JOB_LOAD_IMAGE);
+	work_of(j)->u.image.pool = xstrdup(ui->cur_pool);
+	work_of(j)->u.image.image = xstrdup(image);
 	submit(ui, j);
 }
 
@@ -164,8 +164,7 @@ static void fill_holders(struct ui *ui, struct watcher_view *w)
 		char *key = xasprintf("%s/%s", h->uuid ? h->uuid : "", name);
 		struct pane_row *r = pane_add(p, key, name, verdict_name(h->verdict),
 					      (void *)(intptr_t)(i + 1));
-		r->el = h->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-			: h->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+		r->el = ui_verdict_el(h->verdict);
 		free(key);
 	}
 	char *title = xstrdup("Holders");
@@ -186,10 +185,10 @@ static void resolve_watcher(struct ui *ui, struct watcher_view *w)
 	}
 	pane_set_loading(&ui->panes[UP_HOLDERS]);
 	ui->resolving = true;
-	struct job *j = work_job(ui, JOB_RESOLVE, GEN_HOLDERS);
-	work_of(j)->pool = xstrdup(ui->iv->pool);
-	work_of(j)->image = xstrdup(ui->iv->image);
-	work_of(j)->addr = xstrdup(w->address);
+	struct job *j = work_job(ui, JOB_RESOLVE);
+	work_of(j)->u.image.pool = xstrdup(ui->iv->pool);
+	work_of(j)->u.image.image = xstrdup(ui->iv->image);
+	work_of(j)->u.image.addr = xstrdup(w->address);
 	submit(ui, j);
 }
 
@@ -200,6 +199,7 @@ static void probe_visible(struct ui *ui)
 	struct pane *p = &ui->panes[UP_IMAGES];
 	size_t h = p->height ? p->height : 20;
 	struct job *j = NULL;
+	struct pl_probe *pp = NULL;
 	if (p->top != ui->view_top || p->nvis != ui->view_nvis) {
 		ui->view_top = p->top;
 		ui->view_nvis = p->nvis;
@@ -211,13 +211,17 @@ static void probe_visible(struct ui *ui)
 		if (ir->probed || ir->pending)
 			continue;
 		if (!j) {
-			j = work_job(ui, JOB_PROBE, GEN_IMAGES);
-			work_of(j)->pool = xstrdup(ui->cur_pool);
-			work_of(j)->live_view = &ui->view_gen;
-			work_of(j)->view = atomic_load(&ui->view_gen);
+			j = work_job(ui, JOB_PROBE);
+			pp = &work_of(j)->u.probe;
+			pp->pool = xstrdup(ui->cur_pool);
+			pp->live_view = &ui->view_gen;
+			pp->view = atomic_load(&ui->view_gen);
 		}
 		ir->pending = true;
-		strvec_push(&work_of(j)->names, r->key);
+		strvec_push(&pp->names, r->key);
+		strvec_push(&pp->ids, ir->id);
+		xgrow(&pp->rows_at, &pp->cap_rows_at, pp->nrows_at, sizeof *pp->rows_at);
+		pp->rows_at[pp->nrows_at++] = (size_t)(r - p->rows);
 	}
 	if (j)
 		submit(ui, j);
@@ -226,22 +230,43 @@ static void probe_visible(struct ui *ui)
 /* Follows the selection left to right and starts whatever it now needs. */
 static void ui_sync(struct ui *ui)
 {
-	if (!ui->ch)
-		return;
+	for (int i = 0; ui->ch && i < UP_COUNT; i++)
+		if (!pane_ops[i].load(ui))
+			break;
+}
+
+bool pools_load(struct ui *ui)
+{
 	if (!ui->pools_loaded)
 		load_pools(ui);
+	return true;
+}
+
+bool images_load(struct ui *ui)
+{
 	const char *pool = pane_selected_key(&ui->panes[UP_POOLS]);
 	if (pool && !same(pool, ui->cur_pool))
 		load_images(ui, pool, false);
 	if (!ui->cur_pool)
-		return;
+		return false;
 	probe_visible(ui);
+	return true;
+}
+
+bool watchers_load(struct ui *ui)
+{
 	const char *image = pane_selected_key(&ui->panes[UP_IMAGES]);
 	if (image && !same(image, ui->cur_image))
 		load_image(ui, image, false);
+	return true;
+}
+
+bool holders_load(struct ui *ui)
+{
 	struct watcher_view *w = ui_selected_watcher(ui);
 	if (w && !same(w->address, ui->cur_watcher))
 		resolve_watcher(ui, w);
+	return true;
 }
 
 void ui_goto(struct ui *ui, const char *pool, const char *image)
@@ -286,9 +311,9 @@ static void update_cloud_flags(struct ui *ui, const struct image_view *iv)
 		}
 }
 
-static void merge_connect(struct ui *ui, struct job *j)
+void merge_connect(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_connect *w = &work_of(j)->u.connect;
 	ui->connecting = false;
 	if (j->rc < 0) {
 		set_str(&ui->conn_error, j->err.msg);
@@ -302,20 +327,21 @@ static void merge_connect(struct ui *ui, struct job *j)
 	set_str(&ui->os_note, w->note);
 	pane_set_idle(&ui->panes[UP_POOLS]);
 	if (ui->o->goto_spec) {
-		struct job *g = work_job(ui, JOB_LOCATE, GEN_DIALOG);
-		work_of(g)->spec = xstrdup(ui->o->goto_spec);
+		struct job *g = work_job(ui, JOB_LOCATE);
+		work_of(g)->u.locate.spec = xstrdup(ui->o->goto_spec);
 		submit(ui, g);
 	}
 }
 
-static void merge_pools(struct ui *ui, struct job *j)
+void merge_pools(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_POOLS];
-	struct work *w = work_of(j);
+	struct pl_pools *w = &work_of(j)->u.pools;
 	if (j->partial) {
 		for (size_t i = 0; i < w->names.n; i++)
 			if (!pane_find(p, w->names.v[i]))
-				pane_add(p, w->names.v[i], w->names.v[i], NULL, NULL);
+				pane_add(p, w->names.v[i], w->names.v[i], NULL,
+					 xcalloc(1, sizeof(struct pool_row)));
 		return;
 	}
 	if (j->rc < 0)
@@ -324,27 +350,38 @@ static void merge_pools(struct ui *ui, struct job *j)
 		pane_set_idle(p);
 }
 
-static void merge_pool_count(struct ui *ui, struct job *j)
+void merge_pool_count(struct ui *ui, struct job *j)
 {
-	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], work_of(j)->pool);
+	struct pl_pool_count *pc = &work_of(j)->u.pool_count;
+	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], pc->pool);
 	char n[32];
-	snprintf(n, sizeof n, "%zu", work_of(j)->count);
-	if (r)
-		pane_update(&ui->panes[UP_POOLS], r, NULL, n);
+	snprintf(n, sizeof n, "%zu", pc->info.images);
+	if (r) {
+		struct pool_row *pr = r->data;
+		pr->info = pc->info;
+		pr->counted = true;
+		/* a pool rbd is not enabled on holds no images: "0" would mislead */
+		pr->counted = !pc->failed;
+		pane_update(&ui->panes[UP_POOLS], r, NULL, pc->failed ? "?" : pc->info.rbd ? n : "-");
+	}
 }
 
-static void merge_images(struct ui *ui, struct job *j)
+void merge_images_page(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_IMAGES];
-	struct work *w = work_of(j);
-	if (j->kind == JOB_IMAGES_PAGE) {
-		for (size_t i = 0; i < w->names.n; i++) {
-			struct image_row *ir = xcalloc(1, sizeof *ir);
-			ir->nwatchers = -1;
-			pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
-		}
-		return;
+	struct pl_page *w = &work_of(j)->u.page;
+	for (size_t i = 0; i < w->names.n; i++) {
+		size_t idlen = strlen(w->ids.v[i]);
+		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1);
+		memcpy(ir->id, w->ids.v[i], idlen);
+		ir->nwatchers = -1;
+		pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
 	}
+}
+
+void merge_images(struct ui *ui, struct job *j)
+{
+	struct pane *p = &ui->panes[UP_IMAGES];
 	if (j->rc < 0)
 		pane_set_error(p, j->err.msg);
 	else
@@ -356,19 +393,23 @@ static void merge_images(struct ui *ui, struct job *j)
 	}
 }
 
-static void merge_probe(struct ui *ui, struct job *j)
+void merge_probe(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_IMAGES];
-	struct work *w = work_of(j);
+	struct pl_probe *w = &work_of(j)->u.probe;
 	for (size_t i = 0; i < w->names.n; i++) {
-		struct pane_row *r = pane_find(p, w->names.v[i]);
+		/* where the row was (O(1); a search of 100,000 rows per name would
+		 * cost every keystroke ~10 ms), else wherever it went */
+		size_t at = w->rows_at[i];
+		struct pane_row *r = at < p->nrows && strcmp(p->rows[at].key, w->names.v[i]) == 0
+					     ? &p->rows[at] : pane_find(p, w->names.v[i]);
 		if (!r)
 			continue;
 		struct image_row *ir = r->data;
 		ir->pending = false;
-		ir->probed = w->nwatchers[i] >= 0;
-		ir->size = w->sizes[i];
-		ir->nwatchers = w->nwatchers[i];
+		ir->probed = w->rows[i].nwatchers >= 0;
+		ir->size = w->rows[i].size;
+		ir->nwatchers = w->rows[i].nwatchers;
 		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
 	}
 }
@@ -382,8 +423,7 @@ static void fill_watchers(struct ui *ui)
 		struct pane_row *r = pane_add(p, w->address, w->address,
 					      w->resolved ? verdict_name(w->verdict) : NULL, NULL);
 		if (w->resolved)
-			r->el = w->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-				: w->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+			r->el = ui_verdict_el(w->verdict);
 	}
 	char *title = xstrdup("Watchers");
 	pane_set_title(p, title);
@@ -406,9 +446,9 @@ static void report_after_destroy(struct ui *ui)
 	ui->after_destroy_addr = NULL;
 }
 
-static void merge_load_image(struct ui *ui, struct job *j)
+void merge_load_image(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_image *w = &work_of(j)->u.image;
 	if (j->rc < 0) {
 		pane_set_error(&ui->panes[UP_WATCHERS], j->err.msg);
 		return;
@@ -436,9 +476,9 @@ static void merge_load_image(struct ui *ui, struct job *j)
 	report_after_destroy(ui);
 }
 
-static void merge_resolve(struct ui *ui, struct job *j)
+void merge_resolve(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_image *w = &work_of(j)->u.image;
 	ui->resolving = false;
 	if (j->rc < 0) {
 		pane_set_error(&ui->panes[UP_HOLDERS], j->err.msg);
@@ -462,15 +502,14 @@ static void merge_resolve(struct ui *ui, struct job *j)
 	struct pane_row *r = pane_find(&ui->panes[UP_WATCHERS], mine->address);
 	if (r) {
 		pane_update(&ui->panes[UP_WATCHERS], r, NULL, verdict_name(mine->verdict));
-		r->el = mine->verdict == VERDICT_ORPHAN ? EL_ORPHAN
-			: mine->verdict == VERDICT_ATTACHED ? EL_ATTACHED : EL_UNKNOWN;
+		r->el = ui_verdict_el(mine->verdict);
 	}
 	fill_holders(ui, mine);
 }
 
-static void merge_locate(struct ui *ui, struct job *j)
+void merge_locate(struct ui *ui, struct job *j)
 {
-	struct work *w = work_of(j);
+	struct pl_locate *w = &work_of(j)->u.locate;
 	if (j->rc < 0) {
 		ui_status(ui, true, "goto: %s", j->err.msg);
 		return;
@@ -479,33 +518,18 @@ static void merge_locate(struct ui *ui, struct job *j)
 	ui_goto(ui, w->pool, w->image);
 }
 
-/* Results for a selection the user has left are dropped here. */
+/* Results for a selection the user has left are dropped here; the rest go
+ * to their kind's merger (work.h's JOB_INFO). */
 static void merge(struct ui *ui, struct job *j)
 {
-	static const enum gen_slot slot[] = {
-		[JOB_CONNECT] = GEN_POOLS, [JOB_POOLS] = GEN_POOLS, [JOB_POOL_COUNT] = GEN_POOLS,
-		[JOB_IMAGES] = GEN_IMAGES, [JOB_IMAGES_PAGE] = GEN_IMAGES, [JOB_PROBE] = GEN_IMAGES,
-		[JOB_LOAD_IMAGE] = GEN_WATCHERS, [JOB_RESOLVE] = GEN_HOLDERS, [JOB_LOCATE] = GEN_DIALOG,
-		[JOB_PREPARE] = GEN_DIALOG, [JOB_DESTROY] = GEN_DIALOG, [JOB_SCAN] = GEN_SCAN,
-		[JOB_SCAN_FOUND] = GEN_SCAN, [JOB_SCAN_PROGRESS] = GEN_SCAN,
+	static void (*const mergers[])(struct ui *, struct job *) = {
+#define KIND_MERGE(k, slot, run, merge, payload) [JOB_##k] = (merge),
+		JOB_INFO(KIND_MERGE)
+#undef KIND_MERGE
 	};
-	if (j->kind != JOB_CONNECT && j->gen != atomic_load(&ui->gen[slot[j->kind]])) {
-		if (j->kind == JOB_RESOLVE)
-			ui->resolving = false;
+	if (j->gen != atomic_load(&ui->gen[work_slot((enum job_kind)j->kind)]))
 		return;
-	}
-	switch (j->kind) {
-	case JOB_CONNECT: merge_connect(ui, j); break;
-	case JOB_POOLS: merge_pools(ui, j); break;
-	case JOB_POOL_COUNT: merge_pool_count(ui, j); break;
-	case JOB_IMAGES: case JOB_IMAGES_PAGE: merge_images(ui, j); break;
-	case JOB_PROBE: merge_probe(ui, j); break;
-	case JOB_LOAD_IMAGE: merge_load_image(ui, j); break;
-	case JOB_RESOLVE: merge_resolve(ui, j); break;
-	case JOB_LOCATE: merge_locate(ui, j); break;
-	case JOB_PREPARE: case JOB_DESTROY: dialog_merge(ui, j); break;
-	default: scan_merge(ui, j); break;
-	}
+	mergers[j->kind](ui, j);
 }
 
 /* ---- requests ---- */
@@ -518,28 +542,30 @@ static void refresh_focused(struct ui *ui)
 		return;
 	}
 	chain_forget(ui->ch);
-	switch (ui->focus) {
-	case UP_POOLS:
-		ui->pools_loaded = false;
-		load_pools(ui);
-		break;
-	case UP_IMAGES:
-		if (ui->cur_pool) {
-			char *pool = xstrdup(ui->cur_pool);
-			load_images(ui, pool, true);
-			free(pool);
-		}
-		break;
-	case UP_WATCHERS:
-		ui_refresh_image(ui);
-		break;
-	default: {
-		struct watcher_view *w = ui_selected_watcher(ui);
-		if (w) {
-			w->resolved = false;
-			resolve_watcher(ui, w);
-		}
+	pane_ops[ui->focus].reload(ui);
+}
+
+void pools_reload(struct ui *ui)
+{
+	ui->pools_loaded = false;
+	load_pools(ui);
+}
+
+void images_reload(struct ui *ui)
+{
+	if (ui->cur_pool) {
+		char *pool = xstrdup(ui->cur_pool);
+		load_images(ui, pool, true);
+		free(pool);
 	}
+}
+
+void holders_reload(struct ui *ui)
+{
+	struct watcher_view *w = ui_selected_watcher(ui);
+	if (w) {
+		w->resolved = false;
+		resolve_watcher(ui, w);
 	}
 }
 
@@ -559,7 +585,7 @@ static void enter(struct ui *ui)
 
 struct pane *ui_focused_pane(struct ui *ui)
 {
-	return ui->scan.shown ? &ui->scan.results : &ui->panes[ui->focus];
+	return ui_base_mode(ui) == MODE_SCAN ? &ui->scan.results : &ui->panes[ui->focus];
 }
 
 void ui_handle_request(struct ui *ui, enum request r)
@@ -593,8 +619,7 @@ void ui_handle_request(struct ui *ui, enum request r)
 	case REQ_SCAN_ALL: scan_start(ui, true); break;
 	case REQ_DESTROY: dialog_open_destroy(ui); break;
 	case REQ_HELP:
-		ui->prev_mode = ui->mode;
-		ui->mode = MODE_HELP;
+		ui_set_mode(ui, MODE_HELP);
 		ui->help_top = 0;
 		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
@@ -606,7 +631,7 @@ void ui_handle_request(struct ui *ui, enum request r)
 static void handle_mouse(struct ui *ui)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || ui->mode != MODE_BROWSE || ui->scan.shown)
+	if (getmouse(&ev) != OK || ui->mode != MODE_BROWSE)
 		return;
 	for (int i = 0; i < UP_COUNT; i++) {
 		struct rect r = ui->rects[i];
@@ -625,38 +650,12 @@ static void handle_mouse(struct ui *ui)
 	}
 }
 
-static void help_key(struct ui *ui, int key)
+void browse_key(struct ui *ui, int key)
 {
-	enum request r = keymap_lookup(&ui->km, key);
-	if (r == REQ_DOWN)
-		ui->help_top++;
-	else if (r == REQ_UP && ui->help_top > 0)
-		ui->help_top--;
-	else if (r == REQ_QUIT && key != 'q')
-		ui->quit = true;
-	else
-		ui->mode = ui->prev_mode;
-}
-
-void ui_handle_key(struct ui *ui, int key)
-{
-	if (key == KEY_RESIZE)
-		return;
-	switch (ui->mode) {
-	case MODE_HELP: help_key(ui, key); return;
-	case MODE_PROMPT: prompt_key(ui, key); return;
-	case MODE_DIALOG: dialog_key(ui, key); return;
-	default: break;
-	}
-	if (key == KEY_MOUSE) {
+	if (key == KEY_MOUSE)
 		handle_mouse(ui);
-		return;
-	}
-	enum request r = keymap_lookup(&ui->km, key);
-	if (ui->scan.shown)
-		scan_request(ui, r);
 	else
-		ui_handle_request(ui, r);
+		ui_handle_request(ui, keymap_lookup(&ui->km, key));
 }
 
 /* ---- signals ----
@@ -918,9 +917,8 @@ static int ui_setup(struct ui *ui, const struct options *o, struct rw_error *err
 		theme_init_mono(&ui->theme);
 	else if ((rc = theme_load(&ui->theme, o->theme ? o->theme : o->cfg.theme, err)) < 0)
 		return rc;
-	static const char *titles[UP_COUNT] = {"Pools", "Images", "Watchers", "Holders"};
 	for (int i = 0; i < UP_COUNT; i++)
-		pane_init(&ui->panes[i], titles[i], i == UP_IMAGES ? free : NULL);
+		pane_init(&ui->panes[i], pane_ops[i].title, pane_ops[i].free_data);
 	pane_init(&ui->scan.results, "Scan", NULL);
 	if (o->ui_script) {
 		ui->headless = true;

@@ -1,7 +1,7 @@
-/* ui_internal.h — the browser's state, shared by the files of src/ui/: the loop
- * (ui.c), the jobs it sends to workers (work.c), drawing (draw.c), dialogs and
- * prompts (dialog.c) and the test script (script.c). Only ui.c, draw.c,
- * dialog.c and script.c call ncurses, and only on the UI thread. */
+/* ui_internal.h — the browser's state and its tables, shared by the files of
+ * src/ui/: the panes (PANE_INFO, panes.c), the screens (MODE_INFO, mode.c and
+ * one file per mode), the jobs (work.h), the loop (ui.c), widgets (draw.c).
+ * ncurses is called on the UI thread only; work.c never calls it. */
 #ifndef RBDWHO_UI_INTERNAL_H
 #define RBDWHO_UI_INTERNAL_H
 
@@ -17,50 +17,84 @@
 #include "rbdwho/options.h"
 #include "rbdwho/pane.h"
 #include "rbdwho/theme.h"
+#include "work.h"
 
-enum ui_pane { UP_POOLS, UP_IMAGES, UP_WATCHERS, UP_HOLDERS, UP_COUNT };
+/* _(PANE, title, row data free, load, reload, right column, empty message,
+ *   details, where a long row is cut, width in % of the screen): the browser's
+ * panes left to right; panes.c turns each row into a pane_ops, and the loop,
+ * the drawing and refresh go through that table. load() starts what the
+ * selection on the pane's left now asks for (false: nothing to its right yet);
+ * results reach the pane through its job kinds' mergers (work.h's JOB_INFO).
+ * Rows are cut where they are alike: image names differ at the start
+ * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
+#define PANE_INFO(_) \
+	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16) \
+	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32) \
+	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24) \
+	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28)
 
-enum ui_mode { MODE_BROWSE, MODE_HELP, MODE_PROMPT, MODE_DIALOG, MODE_SCAN };
+enum ui_pane {
+#define PANE_ENUM(e, title, free_data, load, reload, aux, empty, details, cut, width) UP_##e,
+	PANE_INFO(PANE_ENUM)
+#undef PANE_ENUM
+	UP_COUNT
+};
+
+/* The details pane's lines: a label, a value and the value's colour. */
+struct detail_lines {
+	struct strvec label, value;
+	int *el;
+	size_t cap;
+};
+
+/* Where draw_text_cut puts the ellipsis of a text too long for its room. */
+enum draw_cut { CUT_END, CUT_MIDDLE };
+
+struct ui;
+struct pane_ops {
+	const char *title;
+	void (*free_data)(void *);
+	bool (*load)(struct ui *ui);    /* the selection moved: load what it asks for */
+	void (*reload)(struct ui *ui);  /* r: ask again for what the pane shows */
+	/* the right-hand column of a row; NULL: the row's own aux text */
+	void (*aux)(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+	const char *(*empty)(struct ui *ui);  /* loaded, no rows: why ("" says nothing) */
+	void (*details)(struct ui *ui, struct detail_lines *l);  /* while the pane has the focus */
+	enum draw_cut cut;
+	int width;  /* % of the screen; the last pane takes what is left */
+};
+extern const struct pane_ops pane_ops[UP_COUNT];
+
+/* The pools pane's rows know their pool's count once it came. */
+struct pool_row {
+	struct chain_pool_info info;
+	bool counted;
+};
+
+/* _(MODE, overlay, key handler, draw): one mode per screen, each with its
+ * own keys and drawing, dispatched by mode.c. An overlay (the prompt line,
+ * a dialog) is drawn over the screen it was opened from. */
+#define MODE_INFO(_) \
+	_(BROWSE, false, browse_key, browse_draw) \
+	_(SCAN,   false, scan_key,   scan_draw) \
+	_(HELP,   false, help_key,   help_draw) \
+	_(PROMPT, true,  prompt_key, prompt_draw) \
+	_(DIALOG, true,  dialog_key, dialog_draw)
+
+enum ui_mode {
+#define MODE_ENUM(e, overlay, key, draw) MODE_##e,
+	MODE_INFO(MODE_ENUM)
+#undef MODE_ENUM
+};
 enum prompt_kind { PROMPT_FILTER, PROMPT_GOTO, PROMPT_CONFIRM };
 enum dialog_stage { DLG_PREPARING, DLG_READY, DLG_REFUSED, DLG_EXECUTING, DLG_DONE };
-
-enum job_kind {
-	JOB_CONNECT, JOB_POOLS, JOB_POOL_COUNT, JOB_IMAGES, JOB_IMAGES_PAGE, JOB_PROBE,
-	JOB_LOAD_IMAGE, JOB_RESOLVE, JOB_LOCATE, JOB_PREPARE, JOB_DESTROY,
-	JOB_SCAN, JOB_SCAN_FOUND, JOB_SCAN_PROGRESS,
-};
-
-/* Generation counters: bumped by the UI thread when a pane's subject changes,
- * read by workers to skip work nobody wants any more. */
-enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_COUNT };
-
-/* A job's payload, in and out (one struct for every kind keeps work.c short). */
-struct work {
-	struct chain *ch;
-	const struct options *o;
-	const _Atomic uint64_t *live_gen;  /* the slot this job's gen belongs to */
-	/* Probes only: the images pane's window when the job was made. Rows that
-	 * scrolled away are skipped; if they come back they are asked for again. */
-	const _Atomic uint64_t *live_view;
-	uint64_t view;
-	char *pool, *image, *addr, *spec, *domain, *host, *confirm;
-	struct strvec names;
-	uint64_t *sizes;
-	int *nwatchers;   /* -1: could not be listed */
-	size_t count;
-	struct image_view *iv;
-	struct destroy_plan plan;
-	bool have_plan;
-	struct scan_progress prog;
-	struct chain *newch;
-	char *fsid, *health, *note;
-};
 
 /* The images pane keeps what it has learnt about each row. */
 struct image_row {
 	uint64_t size;
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
+	char id[];         /* from the listing: the bulk probe's header object */
 };
 
 struct rect {
@@ -68,13 +102,15 @@ struct rect {
 };
 
 struct scan_state {
-	bool running, shown;
+	bool running;
+	bool picked;  /* the user moved the cursor: keep it on their row */
 	struct pane results;
 	struct image_view **ivs;
 	size_t nivs, cap;
 	struct scan_progress prog;
 	int64_t started_ms, last_ms;
-	char *scope;  /* "pool volumes" or "all pools" */
+	char *scope;  /* shown: "pool volumes" or "all pools" */
+	bool all;     /* every pool (what r scans again) */
 	/* The scan job in flight (the pool owns it; we only cancel it), NULL once
 	 * its final result was taken. Its stop flag is its own: a new scan
 	 * cancels the old one without a shared flag to race on. */
@@ -124,7 +160,7 @@ struct ui {
 	struct keymap km;
 	struct theme theme;
 	bool color, ascii;
-	struct rect rects[UP_COUNT], scan_rect;
+	struct rect rects[UP_COUNT];
 	int spinner;
 	char *status;
 	bool status_error;
@@ -137,14 +173,23 @@ struct ui {
 	int script_line;
 };
 
-/* work.c: builds jobs; the worker side never touches ui. */
-struct job *work_job(struct ui *ui, enum job_kind kind, enum gen_slot slot);
-struct work *work_of(struct job *j);
 
-/* ui.c */
+struct mode_ops;
+struct ui;
+/* Each mode's key handler and draw function (MODE_INFO). */
+#define MODE_DECL(e, overlay, key, draw) void key(struct ui *ui, int k); void draw(struct ui *ui);
+MODE_INFO(MODE_DECL)
+#undef MODE_DECL
+
+/* mode.c: dispatch, and the chrome every mode shares */
+void ui_handle_key(struct ui *ui, int key);
+void ui_set_mode(struct ui *ui, enum ui_mode m);
+enum ui_mode ui_base_mode(const struct ui *ui);
+void draw_screen(struct ui *ui);
+
+/* ui.c: the loop, the selection and what it loads */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_handle_request(struct ui *ui, enum request r);
-void ui_handle_key(struct ui *ui, int key);
 void ui_goto(struct ui *ui, const char *pool, const char *image);
 void ui_refresh_image(struct ui *ui);
 bool ui_idle(struct ui *ui);
@@ -152,33 +197,44 @@ struct pane *ui_focused_pane(struct ui *ui);
 struct holder *ui_selected_holder(struct ui *ui);
 struct watcher_view *ui_selected_watcher(struct ui *ui);
 
-/* draw.c */
+/* draw.c: widgets only */
 void draw_init_colors(struct ui *ui);
-void draw_screen(struct ui *ui);
 int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
 enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
+void draw_text_cut(struct ui *ui, int y, int x, int width, const char *text, int attr,
+		   enum draw_cut cut);
 int draw_wrapped(struct ui *ui, int y, int x, int width, int maxlines, const char *text, int attr);
 int wrapped_lines(struct ui *ui, int width, int maxlines, const char *text);
 int text_cols(struct ui *ui, const char *text);
 size_t text_fit(struct ui *ui, const char *text, int width);
 void draw_box(struct ui *ui, struct rect r, const char *title, bool focus);
+const char *draw_spinner(struct ui *ui);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 
-/* dialog.c */
-void dialog_open_destroy(struct ui *ui);
-void dialog_key(struct ui *ui, int key);
-void dialog_merge(struct ui *ui, struct job *j);
-void dialog_draw(struct ui *ui);
-void dialog_clear(struct ui *ui);
-void prompt_open(struct ui *ui, enum prompt_kind kind);
-void prompt_key(struct ui *ui, int key);
+/* panes.c and ui.c: each pane's operations (PANE_INFO) */
+#define PANE_DECL(e, title, free_data, load, reload, aux, empty, details, cut, width) \
+	bool load(struct ui *ui); void reload(struct ui *ui); const char *empty(struct ui *ui); \
+	void details(struct ui *ui, struct detail_lines *l);
+PANE_INFO(PANE_DECL)
+#undef PANE_DECL
+void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+/* The colour of a verdict, wherever it is drawn. */
+int ui_verdict_el(enum verdict v);
+/* What the browser calls Nova's answer: "found", "404: gone", … */
+const char *ui_nova_label(enum nova_state s);
 
-/* scan view, in dialog.c */
+/* prompt.c */
+void prompt_open(struct ui *ui, enum prompt_kind kind);
+bool prompt_edit_line(struct ui *ui, int key);
+
+/* dialog.c: the destroy dialog */
+void dialog_open_destroy(struct ui *ui);
+void dialog_clear(struct ui *ui);
+
+/* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);
-void scan_merge(struct ui *ui, struct job *j);
-void scan_draw(struct ui *ui);
 void scan_request(struct ui *ui, enum request r);
 void scan_clear(struct ui *ui);
 

@@ -1,6 +1,6 @@
-/* work.c — what the browser's workers do: each job kind calls the same chain
- * and backend functions as the commands, fills its struct work and returns.
- * Nothing here touches ncurses or the UI state; results go back as jobs. */
+/* work.c — what the browser's workers do: each job kind (work.h's JOB_INFO)
+ * calls the chain — never a backend — fills its payload and returns. Nothing
+ * here touches ncurses or the UI state; results go back as jobs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,29 +8,109 @@
 
 #define IMAGES_PAGE 500  /* rows per streamed page of the images pane */
 
+/* ---- payloads: one free each ---- */
+
+static void free_connect(struct pl_connect *p)
+{
+	/* A chain nobody merged (the UI quit first) is simply dropped. */
+	if (p->newch)
+		chain_free(p->newch);
+	free(p->fsid);
+	free(p->health);
+	free(p->note);
+}
+
+static void free_pools(struct pl_pools *p)
+{
+	strvec_free(&p->names);
+}
+
+static void free_pool_count(struct pl_pool_count *p)
+{
+	free(p->pool);
+}
+
+static void free_images(struct pl_images *p)
+{
+	free(p->pool);
+}
+
+static void free_page(struct pl_page *p)
+{
+	strvec_free(&p->names);
+	strvec_free(&p->ids);
+}
+
+static void free_probe(struct pl_probe *p)
+{
+	free(p->pool);
+	strvec_free(&p->names);
+	strvec_free(&p->ids);
+	free(p->rows);
+	free(p->rows_at);
+}
+
+static void free_image(struct pl_image *p)
+{
+	free(p->pool);
+	free(p->image);
+	free(p->addr);
+	image_view_free(p->iv);
+}
+
+static void free_locate(struct pl_locate *p)
+{
+	free(p->spec);
+	free(p->pool);
+	free(p->image);
+}
+
+static void free_destroy(struct pl_destroy *p)
+{
+	free(p->domain);
+	free(p->host);
+	free(p->confirm);
+	if (p->have_plan)
+		destroy_plan_clear(&p->plan);
+}
+
+static void free_scan(struct pl_scan *p)
+{
+	strvec_free(&p->pools);
+}
+
+static void free_found(struct pl_found *p)
+{
+	image_view_free(p->iv);
+}
+
+static void free_progress(struct pl_progress *p)
+{
+	(void)p;
+}
+
+/* Which payload each kind carries, to free the right one. */
+enum payload_id {
+#define PL_ID(p) PL_##p,
+	JOB_PAYLOADS(PL_ID)
+#undef PL_ID
+};
+
+static const enum payload_id kind_payload[] = {
+#define KIND_PL(k, slot, run, merge, payload) [JOB_##k] = PL_##payload,
+	JOB_INFO(KIND_PL)
+#undef KIND_PL
+};
+
 static void work_free_job(struct job *j)
 {
 	struct work *w = j->data;
 	if (w) {
-		free(w->pool);
-		free(w->image);
-		free(w->addr);
-		free(w->spec);
-		free(w->domain);
-		free(w->host);
-		free(w->confirm);
-		strvec_free(&w->names);
-		free(w->sizes);
-		free(w->nwatchers);
-		image_view_free(w->iv);
-		if (w->have_plan)
-			destroy_plan_clear(&w->plan);
-		free(w->fsid);
-		free(w->health);
-		free(w->note);
-		/* A chain nobody merged (the UI quit first) is simply dropped. */
-		if (w->newch)
-			chain_free(w->newch);
+		switch (kind_payload[j->kind]) {
+#define PL_FREE(p) case PL_##p: free_##p(&w->u.p); break;
+			JOB_PAYLOADS(PL_FREE)
+#undef PL_FREE
+		}
 		free(w);
 	}
 	free(j);
@@ -41,22 +121,28 @@ struct work *work_of(struct job *j)
 	return j->data;
 }
 
+static const enum gen_slot kind_slot[] = {
+#define KIND_SLOT(k, slot, run, merge, payload) [JOB_##k] = GEN_##slot,
+	JOB_INFO(KIND_SLOT)
+#undef KIND_SLOT
+};
+
+enum gen_slot work_slot(enum job_kind kind)
+{
+	return kind_slot[kind];
+}
+
 static bool stale(const struct job *j)
 {
 	const struct work *w = j->data;
 	return w->live_gen && atomic_load(w->live_gen) != j->gen;
 }
 
-/* A probe whose rows have scrolled off the screen. */
-static bool out_of_view(const struct work *w)
-{
-	return w->live_view && atomic_load(w->live_view) != w->view;
-}
-
-static struct job *message(const struct job *from, int kind)
+/* A message a running job posts: same generation, same slot. */
+static struct job *message(const struct job *from, enum job_kind kind)
 {
 	struct job *m = xcalloc(1, sizeof *m);
-	m->kind = kind;
+	m->kind = (int)kind;
 	m->gen = from->gen;
 	m->free = work_free_job;
 	struct work *w = xcalloc(1, sizeof *w);
@@ -65,138 +151,151 @@ static struct job *message(const struct job *from, int kind)
 	return m;
 }
 
+/* ---- runners ---- */
+
 static void run_connect(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
-	j->rc = chain_new(&w->o->chain, &w->newch, &j->err);
+	struct pl_connect *p = &w->u.connect;
+	j->rc = chain_new(&w->o->chain, &p->newch, &j->err);
 	if (j->rc < 0)
 		return;
 	struct rw_error e = {0};
-	if (ceph_cluster_status(chain_ceph(w->newch), &w->fsid, &w->health, &e) < 0)
-		w->health = xstrdup("HEALTH_?");
-	if (!chain_os(w->newch))
-		w->note = xstrdup(chain_os_note(w->newch) ? chain_os_note(w->newch)
+	if (chain_cluster_status(p->newch, &p->fsid, &p->health, &e) < 0)
+		p->health = xstrdup("HEALTH_?");
+	if (!chain_os(p->newch))
+		p->note = xstrdup(chain_os_note(p->newch) ? chain_os_note(p->newch)
 							  : "OpenStack not configured");
 }
 
 static void run_pools(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
-	char **names = NULL;
-	size_t n = 0;
-	j->rc = ceph_list_pools(chain_ceph(w->ch), &names, &n, &j->err);
+	struct strvec *names = &w->u.pools.names;
+	j->rc = chain_list_pools(w->ch, names, &j->err);
 	if (j->rc < 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		strvec_push_owned(&w->names, names[i]);
-	free(names);
 	/* The pane can show the names now; counts follow one pool at a time. */
 	struct job *m = message(j, JOB_POOLS);
-	for (size_t i = 0; i < w->names.n; i++)
-		strvec_push(&work_of(m)->names, w->names.v[i]);
+	for (size_t i = 0; i < names->n; i++)
+		strvec_push(&work_of(m)->u.pools.names, names->v[i]);
 	jobs_post(js, m);
-	for (size_t i = 0; i < w->names.n && !jobs_cancelled(js) && !stale(j); i++) {
-		struct ceph_image_ref *refs = NULL;
-		size_t nref = 0;
-		struct rw_error e = {0};
-		if (ceph_list_images(chain_ceph(w->ch), w->names.v[i], &refs, &nref, &e) < 0)
-			continue;
-		ceph_image_refs_free(refs, nref);
+	for (size_t i = 0; i < names->n && !jobs_cancelled(js) && !stale(j); i++) {
 		struct job *c = message(j, JOB_POOL_COUNT);
-		work_of(c)->pool = xstrdup(w->names.v[i]);
-		work_of(c)->count = nref;
+		struct pl_pool_count *pc = &work_of(c)->u.pool_count;
+		struct rw_error e = {0};
+		pc->failed = chain_pool_count(w->ch, names->v[i], &pc->info, &e) < 0;
+		pc->pool = xstrdup(names->v[i]);
 		jobs_post(js, c);
 	}
 }
 
+struct page_ctx {
+	struct job *j;
+	struct jobs *js;
+};
+
+static bool post_page(const struct ceph_image_ref *refs, size_t n, void *user)
+{
+	struct page_ctx *pc = user;
+	if (stale(pc->j) || jobs_cancelled(pc->js))
+		return false;
+	struct job *m = message(pc->j, JOB_IMAGES_PAGE);
+	struct pl_page *p = &work_of(m)->u.page;
+	for (size_t k = 0; k < n; k++) {
+		strvec_push(&p->names, refs[k].name);
+		strvec_push(&p->ids, refs[k].id);
+	}
+	jobs_post(pc->js, m);
+	return true;
+}
+
 static void run_images(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
-	struct ceph_image_ref *refs = NULL;
-	size_t n = 0;
-	j->rc = ceph_list_images(chain_ceph(w->ch), w->pool, &refs, &n, &j->err);
-	if (j->rc < 0)
-		return;
+	struct pl_images *p = &work_of(j)->u.images;
 	/* Pages keep each merge short on the UI thread and let the count grow. */
-	for (size_t i = 0; i < n && !stale(j) && !jobs_cancelled(js); i += IMAGES_PAGE) {
-		struct job *m = message(j, JOB_IMAGES_PAGE);
-		for (size_t k = i; k < n && k < i + IMAGES_PAGE; k++)
-			strvec_push(&work_of(m)->names, refs[k].name);
-		jobs_post(js, m);
-	}
-	w->count = n;
-	ceph_image_refs_free(refs, n);
+	struct page_ctx pc = {j, js};
+	j->rc = chain_list_images(work_of(j)->ch, p->pool, IMAGES_PAGE, post_page, &pc, &p->total,
+				  &j->err);
+}
+
+struct probe_stop {
+	struct job *j;
+	struct jobs *js;
+};
+
+/* Stale, cancelled, or its rows have scrolled off the screen. */
+static bool probe_should_stop(void *user)
+{
+	struct probe_stop *ps = user;
+	const struct pl_probe *p = &work_of(ps->j)->u.probe;
+	return stale(ps->j) || jobs_cancelled(ps->js) ||
+	       (p->live_view && atomic_load(p->live_view) != p->view);
 }
 
 static void run_probe(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
-	size_t n = w->names.n;
-	w->sizes = xcalloc(n ? n : 1, sizeof *w->sizes);
-	w->nwatchers = xcalloc(n ? n : 1, sizeof *w->nwatchers);
-	for (size_t i = 0; i < n; i++) {
-		w->nwatchers[i] = -1;
-		if (stale(j) || out_of_view(w) || jobs_cancelled(js))
-			continue;
-		struct ceph_image_info info = {0};
-		struct rw_error e = {0};
-		if (ceph_image_info(chain_ceph(w->ch), w->pool, w->names.v[i], &info, &e) == 0)
-			w->sizes[i] = info.size;
-		ceph_image_info_clear(&info);
-		struct ceph_watcher *ws = NULL;
-		size_t nw = 0;
-		if (ceph_list_watchers(chain_ceph(w->ch), w->pool, w->names.v[i], &ws, &nw, &e) == 0) {
-			w->nwatchers[i] = (int)nw;
-			ceph_watchers_free(ws, nw);
-		}
-	}
+	struct pl_probe *p = &work_of(j)->u.probe;
+	size_t n = p->names.n;
+	p->rows = xcalloc(n ? n : 1, sizeof *p->rows);
+	for (size_t i = 0; i < n; i++)
+		p->rows[i].nwatchers = -1;
+	struct probe_stop ps = {j, js};
+	if (probe_should_stop(&ps))
+		return;
+	/* borrowed strings: the refs only point into names and ids */
+	struct ceph_image_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (struct ceph_image_ref){p->names.v[i], p->ids.v[i]};
+	j->rc = chain_probe(work_of(j)->ch, p->pool, refs, n, p->rows, probe_should_stop, &ps,
+			    &j->err);
+	free(refs);
 }
 
 static void run_load_image(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
+	struct pl_image *p = &work_of(j)->u.image;
 	if (stale(j))
 		return;
-	j->rc = chain_load_image(w->ch, w->pool, w->image, &w->iv, &j->err);
+	j->rc = chain_load_image(work_of(j)->ch, p->pool, p->image, &p->iv, &j->err);
 }
 
 static void run_resolve(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
+	struct pl_image *p = &work_of(j)->u.image;
+	struct chain *ch = work_of(j)->ch;
 	if (stale(j))
 		return;
 	/* A fresh image_view of our own: the UI's copy is never shared. */
-	j->rc = chain_load_image(w->ch, w->pool, w->image, &w->iv, &j->err);
+	j->rc = chain_load_image(ch, p->pool, p->image, &p->iv, &j->err);
 	if (j->rc < 0)
 		return;
-	for (size_t i = 0; i < w->iv->nwatchers; i++)
-		if (strcmp(w->iv->watchers[i].address, w->addr) == 0)
-			chain_resolve_watcher(w->ch, w->iv, &w->iv->watchers[i]);
+	for (size_t i = 0; i < p->iv->nwatchers; i++)
+		if (strcmp(p->iv->watchers[i].address, p->addr) == 0)
+			chain_resolve_watcher(ch, p->iv, &p->iv->watchers[i]);
 }
 
 static void run_locate(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
-	free(w->pool);
-	free(w->image);
-	w->pool = w->image = NULL;
-	j->rc = chain_locate(w->ch, w->spec, &w->pool, &w->image, &j->err);
+	struct pl_locate *p = &work_of(j)->u.locate;
+	j->rc = chain_locate(work_of(j)->ch, p->spec, &p->pool, &p->image, &j->err);
 }
 
 static void run_prepare(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
-	j->rc = destroy_prepare(w->ch, w->domain, w->host, &w->plan, &j->err);
-	w->have_plan = j->rc == 0;
+	struct pl_destroy *p = &work_of(j)->u.destroy;
+	j->rc = destroy_prepare(work_of(j)->ch, p->domain, p->host, &p->plan, &j->err);
+	p->have_plan = j->rc == 0;
 }
 
 static void run_destroy(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
+	struct pl_destroy *p = &w->u.destroy;
 	struct destroy_checks checks = {
-		.read_only = w->o->read_only, .force = w->o->force, .confirmation = w->confirm,
+		.read_only = w->o->read_only, .force = w->o->force, .confirmation = p->confirm,
 	};
-	j->rc = destroy_execute(w->ch, &w->plan, &checks, &j->err);
+	j->rc = destroy_execute(w->ch, &p->plan, &checks, &j->err);
 	/* The next look at this image must ask Ceph and libvirt again. */
 	chain_forget(w->ch);
 }
@@ -211,7 +310,7 @@ static void scan_found(struct image_view *iv, void *user)
 {
 	struct scan_ctx *sc = user;
 	struct job *m = message(sc->j, JOB_SCAN_FOUND);
-	work_of(m)->iv = iv;
+	work_of(m)->u.found.iv = iv;
 	jobs_post(sc->js, m);
 }
 
@@ -224,33 +323,33 @@ static void scan_progress(const struct scan_progress *p, void *user)
 		return;
 	sc->last_ms = now;
 	struct job *m = message(sc->j, JOB_SCAN_PROGRESS);
-	work_of(m)->prog = *p;
+	work_of(m)->u.progress.prog = *p;
 	jobs_post(sc->js, m);
 }
 
 static void run_scan(struct job *j, struct jobs *js)
 {
-	struct work *w = j->data;
+	struct pl_scan *p = &work_of(j)->u.scan;
 	struct scan_ctx sc = {j, js, 0};
 	struct scan_callbacks cb = {
 		.found = scan_found, .progress = scan_progress, .user = &sc,
 		.cancel = &j->cancel,  /* set by a newer scan, or by shutdown */
 	};
-	j->rc = chain_scan(w->ch, w->names.n ? &w->names : NULL, &cb, &j->err);
+	j->rc = chain_scan(work_of(j)->ch, p->pools.n ? &p->pools : NULL, &cb, &j->err);
 }
 
 static void (*const runners[])(struct job *, struct jobs *) = {
-	[JOB_CONNECT] = run_connect, [JOB_POOLS] = run_pools, [JOB_IMAGES] = run_images,
-	[JOB_PROBE] = run_probe, [JOB_LOAD_IMAGE] = run_load_image, [JOB_RESOLVE] = run_resolve,
-	[JOB_LOCATE] = run_locate, [JOB_PREPARE] = run_prepare, [JOB_DESTROY] = run_destroy,
-	[JOB_SCAN] = run_scan,
+#define KIND_RUN(k, slot, run, merge, payload) [JOB_##k] = (run),
+	JOB_INFO(KIND_RUN)
+#undef KIND_RUN
 };
 
-struct job *work_job(struct ui *ui, enum job_kind kind, enum gen_slot slot)
+struct job *work_job(struct ui *ui, enum job_kind kind)
 {
 	struct job *j = xcalloc(1, sizeof *j);
 	struct work *w = xcalloc(1, sizeof *w);
-	j->kind = kind;
+	enum gen_slot slot = kind_slot[kind];
+	j->kind = (int)kind;
 	j->gen = atomic_load(&ui->gen[slot]);
 	j->run = runners[kind];
 	j->free = work_free_job;

@@ -148,7 +148,7 @@ static void test_cancel_is_per_job(void **state)
 	assert_ptr_equal(r, a);
 	assert_int_equal(r->rc, 1);
 	job_free(r);
-	assert_false(b->cancel);
+	assert_false(atomic_load(&b->cancel));
 	assert_int_equal(jobs_in_flight(js), 1);  /* b still runs */
 	/* shutdown stops the running b through its own flag */
 	assert_int_equal(jobs_shutdown(js, 5000), 0);

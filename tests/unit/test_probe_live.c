@@ -136,7 +136,7 @@ struct seen {
 	pthread_t caller;
 	bool wrong_thread, twice;
 	size_t calls, stop_after;
-	volatile bool cancel;
+	atomic_bool cancel;
 	int rc[NIMAGES + 8];
 	bool delivered[NIMAGES + 8];
 	struct ceph_watcher *ws[NIMAGES + 8];

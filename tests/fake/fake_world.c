@@ -1,0 +1,98 @@
+/* fake_world.c — the data the fake backends answer from: the classic case (an
+ * orphan domain holding an "available" volume), an attached and an unmapped
+ * holder next to it (addresses from the documentation ranges, hosts known to
+ * Nova only: nothing depends on the machine the tests run on), and pools that are empty, not rbd, failing or hung. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake.h"
+
+#define VOL(n) "volume-0000000" #n "-1111-2222-3333-444444444444"
+#define CLASSIC_VOL "volume-9cd1ee91-0b2c-4e1a-9f00-0a0a0a0a0a0a"
+#define CLASSIC_INST "e6a96e04-733d-4b5a-9c00-0b0b0b0b0b0b"
+#define ATT_INST "5a5a5a5a-0000-4000-8000-000000000002"
+
+static const struct fake_pool pools[] = {
+	{"volumes", true, FAKE_POOL_OK},
+	{"vms", true, FAKE_POOL_OK},
+	{"images", true, FAKE_POOL_OK},       /* empty */
+	{".mgr", false, FAKE_POOL_OK},        /* not an rbd pool */
+	{"broken", true, FAKE_POOL_FAIL},
+	{"slow", true, FAKE_POOL_HANG},
+	{"big", true, FAKE_POOL_OK},
+};
+
+#define GIB (1024ULL * 1024 * 1024)
+static const struct fake_image images[] = {
+	{"volumes", VOL(1), "1001", 20 * GIB, {{NULL, 0, 0}}},
+	{"volumes", VOL(2), "1002", 20 * GIB, {{"203.0.113.12:0/2002", 5002, 77}}},
+	{"volumes", VOL(3), "1003", 40 * GIB, {{"198.18.0.99:0/3003", 5003, 78}}},
+	{"volumes", VOL(4), "1004", 1 * GIB, {{NULL, 0, 0}}},
+	{"volumes", VOL(5), "1005", 1 * GIB, {{NULL, 0, 0}}},
+	{"volumes", VOL(6), "1006", 500 * 1024 * 1024, {{NULL, 0, 0}}},
+	{"volumes", VOL(7), "1007", 10 * GIB, {{NULL, 0, 0}}},
+	{"volumes", VOL(8), "1008", 10 * GIB, {{NULL, 0, 0}}},
+	{"volumes", CLASSIC_VOL, "1009", 140 * GIB,
+	 {{"203.0.113.11:0/1121431068", 4135, 139863932277888ULL}}},
+	{"vms", CLASSIC_INST "_disk", "2001", 10 * GIB, {{NULL, 0, 0}}},
+};
+
+static const struct fake_domain domains[] = {
+	{"qemu+ssh://compute-1/system", "instance-0002f5c4", CLASSIC_INST, "running", "volumes/" CLASSIC_VOL},
+	{"qemu+ssh://compute-2/system", "instance-00000002", ATT_INST, "running", "volumes/" VOL(2)},
+};
+
+static const struct fake_server servers[] = {
+	{CLASSIC_INST, NULL, NULL, NULL},  /* 404: the orphan */
+	{ATT_INST, "web-2", "ACTIVE", "compute-2"},
+};
+
+static const struct fake_hypervisor hypervisors[] = {
+	{"compute-1", "203.0.113.11"},
+	{"compute-2", "203.0.113.12"},
+};
+
+static const struct fake_volume volumes[] = {
+	{"9cd1ee91-0b2c-4e1a-9f00-0a0a0a0a0a0a", "data", "available"},
+	{"00000002-1111-2222-3333-444444444444", "web-data", "in-use"},
+};
+
+#define N(a) (sizeof a / sizeof a[0])
+
+static const struct fake_world world = {
+	pools, images, domains, servers, hypervisors, volumes,
+	N(pools), N(images), N(domains), N(servers), N(hypervisors), N(volumes),
+	2000,
+};
+
+/* RBDWHO_FAKE=big: one pool "big" of $RBDWHO_FAKE_IMAGES images (100,000 by
+ * default), nothing else: bench 3's browser figures without a cluster. */
+static const struct fake_pool big_pools[] = {{"big", true, FAKE_POOL_OK}};
+
+const struct fake_world *fake_world(void)
+{
+	static struct fake_world big;
+	if (!fake_is("big"))
+		return &world;
+	if (!big.npools) {
+		const char *v = getenv("RBDWHO_FAKE_IMAGES");
+		long n = v ? strtol(v, NULL, 10) : 0;
+		big.pools = big_pools;
+		big.npools = 1;
+		big.big = n > 0 ? (size_t)n : 100000;
+	}
+	return &big;
+}
+
+bool fake_is(const char *word)
+{
+	const char *v = getenv("RBDWHO_FAKE");
+	return v && strcmp(v, word) == 0;
+}
+
+void fake_hang(void)
+{
+	for (;;)
+		pause();
+}
