@@ -44,5 +44,7 @@ void proc_list_take(struct proc_list *l, struct proc_holder *h);
 /* Field 22 of a stat line (start time, clock ticks after boot), counted after
  * the last ')' since comm may hold spaces and ')'; 0 when absent. */
 unsigned long long proc_stat_start_ticks(const char *stat);
+/* The same field, false when the line has none (then *out is 0). */
+bool proc_stat_ticks(const char *stat, unsigned long long *out);
 
 #endif

@@ -49,25 +49,6 @@ static int proc_read_file(int dirfd, const char *name, struct buf *b)
 	return 0;
 }
 
-/* Splits a NUL-separated cmdline; the last argument may lack its NUL (the buf
- * itself is NUL-terminated). The pointers point into data. */
-void proc_split_cmdline(const char *data, size_t len, const char ***argv, size_t *argc)
-{
-	size_t cap = 0, start = 0;
-
-	*argv = NULL;
-	*argc = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && data[i] != '\0')
-			continue;
-		if (i == len && start == len)
-			break; /* a trailing NUL ends the list, it starts no empty argument */
-		xgrow(argv, &cap, *argc, sizeof(**argv));
-		(*argv)[(*argc)++] = data + start;
-		start = i + 1;
-	}
-}
-
 /* "btime N" from a stat file: the boot time in seconds since the epoch. */
 static time_t proc_read_btime_at(const char *path)
 {
@@ -143,39 +124,6 @@ static char *proc_read_user(const char *status, long *uid_out)
 	return NULL;
 }
 
-static bool proc_stat_ticks(const char *stat, unsigned long long *out)
-{
-	const char *p = strrchr(stat, ')');
-
-	*out = 0;
-	if (!p)
-		return false;
-	p++;
-	for (int field = 3; field <= 22; field++) {
-		while (*p == ' ')
-			p++;
-		if (!*p || *p == '\n')
-			return false;
-		if (field == 22) {
-			char *end;
-			errno = 0;
-			*out = strtoull(p, &end, 10);
-			if (end == p || errno)
-				*out = 0;
-			return end != p && !errno;
-		}
-		while (*p && *p != ' ' && *p != '\n')
-			p++;
-	}
-	return false;
-}
-
-unsigned long long proc_stat_start_ticks(const char *stat)
-{
-	unsigned long long t;
-	return proc_stat_ticks(stat, &t) ? t : 0;
-}
-
 /* The wall-clock start time: boot time plus the start ticks. */
 static time_t proc_read_started(const char *stat, time_t btime, unsigned long long *ticks)
 {
@@ -184,15 +132,6 @@ static time_t proc_read_started(const char *stat, time_t btime, unsigned long lo
 	if (!proc_stat_ticks(stat, ticks) || btime == 0 || hz <= 0)
 		return 0;
 	return btime + (time_t)(*ticks / (unsigned long long)hz);
-}
-
-void proc_holder_clear(struct proc_holder *h)
-{
-	free(h->user);
-	free(h->comm);
-	free(h->cmdline);
-	argv_info_clear(&h->info);
-	memset(h, 0, sizeof(*h));
 }
 
 /* A file of a live process that is missing means the process is gone; in a
@@ -222,12 +161,6 @@ static int proc_read_details(int rootfd, const char *name, int pfd, time_t btime
 	return rc;
 }
 
-static const char *proc_base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s && s[1] ? s + 1 : path;
-}
-
 /* Reads one PID directory. Returns 0 when h now holds a process with ≥1 disk,
  * a negative code when it is to be skipped (gone, unreadable, no image). */
 static int proc_read_one(int rootfd, const char *name, time_t btime, struct proc_holder *h)
@@ -255,29 +188,6 @@ static int proc_read_one(int rootfd, const char *name, time_t btime, struct proc
 	buf_free(&cmd);
 	close(pfd);
 	return rc;
-}
-
-int proc_holder_from_argv(const char *const *argv, size_t argc, struct proc_holder *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->uid = -1;
-	/* no command line: a kernel thread or a zombie */
-	if (argc == 0 || parse_argv(argv, argc, &h->info) != 0 ||
-	    !argv_info_names_rbd(&h->info)) {
-		proc_holder_clear(h);
-		h->uid = -1;
-		return -ENOENT;
-	}
-	h->comm = xstrdup(proc_base_name(argv[0]));
-	h->cmdline = redact_argv(argv, argc);
-	return 0;
-}
-
-void proc_list_take(struct proc_list *l, struct proc_holder *h)
-{
-	xgrow(&l->v, &l->cap, l->n, sizeof(*l->v));
-	l->v[l->n++] = *h;
-	memset(h, 0, sizeof(*h));
 }
 
 static int proc_is_pid(const char *s)
@@ -326,12 +236,3 @@ int proc_scan(const char *proc_root, struct proc_list *out, struct rw_error *err
 	return 0;
 }
 
-void proc_list_free(struct proc_list *l)
-{
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		proc_holder_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}

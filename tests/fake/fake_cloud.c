@@ -177,9 +177,3 @@ int proc_scan(const char *proc_root, struct proc_list *out, struct rw_error *err
 	memset(out, 0, sizeof *out);
 	return 0;
 }
-
-void proc_list_free(struct proc_list *l)
-{
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}

@@ -22,8 +22,8 @@ run_one() {
 	name=$(basename "$script" .script)
 	dir=$WORK/$name
 	mkdir -p "$dir/home"
-	# no reverse DNS, no syslog: nothing leaves the machine or depends on it
-	printf '[general]\nreverse_dns = no\nsyslog = no\naudit_log = %s\n' "$dir/audit.log" >"$dir/config"
+	# no reverse DNS, no syslog, no ssh: nothing leaves the machine or depends on it
+	printf '[general]\nreverse_dns = no\nsyslog = no\naudit_log = %s\n[ssh]\nenabled = no\n' "$dir/audit.log" >"$dir/config"
 	envs=$(sed -n 's/^# env: //p' "$script")
 	args=$(sed -n 's/^# args: //p' "$script")
 	# A fixed world: the fake backends, an OpenStack that "answers", no user
