@@ -32,9 +32,11 @@ void dialog_open_destroy(struct ui *ui)
 		ui_status(ui, true, "select a holder in the Holders pane first");
 		return;
 	}
-	if (h->kind != HOLDER_DOMAIN) {
-		ui_status(ui, true, "this holder is a %s, not a libvirt domain: rbdwho will not kill it",
-			  holder_kind_name(h->kind));
+	/* a plain qemu is stopped too (destroy.c re-reads its argv, uid and start
+	 * time first); other processes and kernel mappings are not VMs to stop */
+	if (h->kind != HOLDER_DOMAIN && !(h->kind == HOLDER_QEMU && (h->uuid || h->name))) {
+		ui_status(ui, true, "this holder is a %s, not a libvirt domain or a qemu: "
+			  "rbdwho will not kill it", holder_kind_name(h->kind));
 		return;
 	}
 	dialog_clear(ui);
@@ -165,11 +167,13 @@ static void dialog_facts(struct ui *ui, struct rect r, int *y)
 {
 	struct dialog_state *d = &ui->dlg;
 	const struct destroy_plan *p = d->have_plan ? &d->plan : NULL;
-	dialog_line(ui, r, y, "domain", p ? p->name : d->domain, -1);
+	dialog_line(ui, r, y, p && p->process ? "qemu" : "domain", p ? p->name : d->domain, -1);
 	dialog_line(ui, r, y, "uuid", p ? p->uuid : d->uuid, -1);
 	dialog_line(ui, r, y, "host", p ? p->host : d->host, -1);
-	char *t = p ? xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?") : xstrdup("…");
-	dialog_line(ui, r, y, "libvirt", t, -1);
+	char *t = !p		? xstrdup("…")
+		  : p->process	? xasprintf("pid %ld on %s, not managed by libvirt", p->pid, p->host ? p->host : "?")
+				: xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?");
+	dialog_line(ui, r, y, p && p->process ? "process" : "libvirt", t, -1);
 	free(t);
 	struct buf vols = {0};
 	for (size_t i = 0; p && i < p->volumes.n; i++)
@@ -194,7 +198,8 @@ void dialog_draw(struct ui *ui)
 	struct rect r = {(LINES - h) / 2, (COLS - w) / 2, h, w};
 	for (int y = r.y; y < r.y + r.h; y++)
 		draw_text(ui, y, r.x, r.w, "", draw_attr(ui, EL_DIALOG));
-	draw_box(ui, r, "Destroy libvirt domain", true);
+	draw_box(ui, r, d->have_plan && d->plan.process ? "Stop qemu process" : "Destroy libvirt domain",
+		 true);
 	int y = r.y + 1;
 	dialog_facts(ui, r, &y);
 	y++;
@@ -206,7 +211,8 @@ void dialog_draw(struct ui *ui)
 		draw_wrapped(ui, y, x, tw, room, "Asking libvirt and Nova again (fresh, not the cache)…", a);
 		break;
 	case DLG_READY: {
-		draw_text(ui, y++, x, tw, "Type the domain name to destroy it (Enter; Esc cancels):", a);
+		draw_text(ui, y++, x, tw, d->plan.process ? "Type the qemu's name to stop it (Enter; Esc cancels):"
+						     : "Type the domain name to destroy it (Enter; Esc cancels):", a);
 		char *t = xasprintf("> %s", ui->prompt);
 		draw_text(ui, y, x, tw, t, draw_attr(ui, EL_INPUT));
 		free(t);
