@@ -170,9 +170,13 @@ static void dialog_facts(struct ui *ui, struct rect r, int *y)
 	dialog_line(ui, r, y, p && p->process ? "qemu" : "domain", p ? p->name : d->domain, -1);
 	dialog_line(ui, r, y, "uuid", p ? p->uuid : d->uuid, -1);
 	dialog_line(ui, r, y, "host", p ? p->host : d->host, -1);
-	char *t = !p		? xstrdup("…")
-		  : p->process	? xasprintf("pid %ld on %s, not managed by libvirt", p->pid, p->host ? p->host : "?")
-				: xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?");
+	char *t;
+	if (!p)
+		t = xstrdup("…");
+	else if (p->process)
+		t = xasprintf("pid %ld on %s, not managed by libvirt", p->pid, p->host ? p->host : "?");
+	else
+		t = xasprintf("%s  (%s)", p->uri, p->state ? p->state : "?");
 	dialog_line(ui, r, y, p && p->process ? "process" : "libvirt", t, -1);
 	free(t);
 	struct buf vols = {0};
