@@ -18,9 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT
 jget() { json_get "$1" "$2" 2>/dev/null || echo '?'; }
-hold() { # POOL/IMAGE NAME UUID HOST -> prints the pid on HOST
-  local pid
-  pid=$("$SB/hold" "$D" "$1" --name "$2" --uuid "$3" --host "$4") && held+=("$2") && echo "$pid"
+# Not in a command substitution: `held` must grow in this shell, or the trap
+# cannot undo the holds (and a destroyed holder's records stay behind).
+hold() { # POOL/IMAGE NAME UUID HOST -> HOLD_PID, the pid on HOST
+  HOLD_PID=$("$SB/hold" "$D" "$1" --name "$2" --uuid "$3" --host "$4") && held+=("$2")
 }
 watchers() { "$OPS" rbd status --format json "$1" 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["watchers"]))'; }
 
@@ -28,7 +29,8 @@ watchers() { "$OPS" rbd status --format json "$1" 2>/dev/null | python3 -c 'impo
 VOL=$(new_uuid) INST=$(new_uuid)
 "$OPS" rbd create --size 64 "volumes/volume-$VOL"
 "$SB/osdata" "$D" add-volume "$VOL" --name rp-orphan --status available
-PID=$(hold "volumes/volume-$VOL" instance-0000c2c2 "$INST" c2) || fail "hold --host c2"
+hold "volumes/volume-$VOL" instance-0000c2c2 "$INST" c2 || fail "hold --host c2"
+PID=${HOLD_PID:-}
 "$OPS" "$RBDWHO" find "$VOL" --json >"$T/find.json"; rc=$?
 [ $rc -eq 0 ] && pass "find exits 0" || fail "find exits 0 (got $rc)"
 [ "$(jget "$T/find.json" 'd["watchers"][0]["host"]')" = c2 ] && pass "watcher on c2" || fail "watcher on c2"
@@ -51,8 +53,8 @@ n=?; for _ in $(seq 50); do n=$(watchers "volumes/volume-$VOL"); [ "$n" = 0 ] &&
 V3=$(new_uuid) V1=$(new_uuid)
 "$OPS" rbd create --size 64 "volumes/volume-$V3"
 "$OPS" rbd create --size 64 "volumes/volume-$V1"
-hold "volumes/volume-$V3" instance-0000c3c3 "$(new_uuid)" c3 >/dev/null || fail "hold --host c3"
-hold "volumes/volume-$V1" instance-0000c1c1 "$(new_uuid)" c1 >/dev/null || fail "hold --host c1"
+hold "volumes/volume-$V3" instance-0000c3c3 "$(new_uuid)" c3 || fail "hold --host c3"
+hold "volumes/volume-$V1" instance-0000c1c1 "$(new_uuid)" c1 || fail "hold --host c1"
 "$SB/fleet-host" "$D" c3 sshd-stop >/dev/null && broken+=("c3:sshd-start")
 "$SB/fleet-host" "$D" c1 cut >/dev/null && broken+=("c1:uncut")
 
