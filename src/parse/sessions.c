@@ -4,6 +4,7 @@
  * is read too). No I/O. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,8 +29,11 @@ static struct json_object *sessions_parse_json(const char *json, size_t len)
 	o = json_tokener_parse_ex(tok, json, (int)len);
 	/* one document, then nothing but blanks (the monitors end with a newline) */
 	size_t end = json_tokener_get_parse_end(tok);
-	if (json_tokener_get_error(tok) != json_tokener_success ||
-	    strspn(json + end, " \t\r\n") != len - end) {
+	bool blank_tail = true;
+	/* bounded by len: a monitor's answer is not NUL-terminated */
+	for (size_t i = end; i < len && blank_tail; i++)
+		blank_tail = strchr(" \t\r\n", json[i]) != NULL && json[i] != '\0';
+	if (json_tokener_get_error(tok) != json_tokener_success || !blank_tail) {
 		json_object_put(o);
 		o = NULL;
 	}

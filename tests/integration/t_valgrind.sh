@@ -16,7 +16,7 @@ rbd create --size 64 "volumes/volume-$VOL"
 
 vg() {  # vg NAME WANT-EXIT ARGS…: no valgrind error or definite/indirect leak, the right exit
   local name=$1 want=$2; shift 2
-  valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+  valgrind --quiet --error-exitcode=99 --suppressions="$(dirname "$0")/../valgrind.supp" --leak-check=full --show-leak-kinds=definite,indirect \
     --errors-for-leak-kinds=definite,indirect --log-file="$T/$name.vg" \
     "$RBDWHO" "$@" >"$T/$name.out" 2>&1
   local rc=$?
