@@ -81,6 +81,7 @@ static int chain_prepare(const struct chain_opts *opts, struct chain **out, stru
 	ch->cfg = opts->cfg;
 	ch->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 10000;
 	ch->proc_root = xstrdup(opts->proc_root);
+	ch->nova = nova_cache_new();
 	ch->local_host = hostmap_local_name();
 	if (connect_openstack(ch, opts) == -EINVAL) {
 		int rc = rw_error_set(err, -EINVAL, "%s", ch->os_note);
@@ -124,6 +125,7 @@ void chain_free(struct chain *ch)
 	free(ch->os_note);
 	free(ch->proc_root);
 	free(ch->local_host);
+	nova_cache_free(ch->nova);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
 }
@@ -158,8 +160,8 @@ void chain_forget(struct chain *ch)
 	ch->procs_loaded = false;
 	free(ch->procs_error);
 	ch->procs_error = NULL;
-	nova_cache_clear(ch);
 	pthread_mutex_unlock(&ch->lock);
+	nova_cache_clear(ch->nova);
 }
 
 /* ---- locating an image from what the user typed ---- */

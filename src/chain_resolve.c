@@ -2,7 +2,6 @@
  * on that host, Nova's word on each holder, and the verdict. What cannot be
  * known becomes UNKNOWN with the reason; only Nova's positive 404 (or a DELETED
  * status) makes an ORPHAN. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,113 +9,7 @@
 #include "rbdwho/util.h"
 #include "chain_internal.h"
 
-/* ---- Nova answers, cached per chain ---- */
-
-static void nova_server_copy(struct nova_server *d, const struct nova_server *s)
-{
-	d->id = xstrdup(s->id);
-	d->name = xstrdup(s->name);
-	d->status = xstrdup(s->status);
-	d->host = xstrdup(s->host);
-	d->hypervisor_hostname = xstrdup(s->hypervisor_hostname);
-	d->instance_name = xstrdup(s->instance_name);
-	d->project_id = xstrdup(s->project_id);
-	d->task_state = xstrdup(s->task_state);
-}
-
-static void nova_answer_copy(struct nova_answer *d, const struct nova_answer *s)
-{
-	memset(d, 0, sizeof *d);
-	d->state = s->state;
-	nova_server_copy(&d->server, &s->server);
-	d->error = xstrdup(s->error);
-}
-
-static void nova_answer_clear(struct nova_answer *a)
-{
-	nova_server_clear(&a->server);
-	free(a->error);
-	memset(a, 0, sizeof *a);
-}
-
-void nova_cache_clear(struct chain *ch)
-{
-	for (size_t i = 0; i < ch->cap_nova; i++) {
-		if (!ch->nova[i].uuid)
-			continue;
-		free(ch->nova[i].uuid);
-		nova_answer_clear(&ch->nova[i].answer);
-	}
-	free(ch->nova);
-	ch->nova = NULL;
-	ch->nnova = ch->cap_nova = 0;
-}
-
-/* FNV-1a: UUIDs are already well spread; this only has to be cheap. */
-static size_t nova_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-/* The slot holding uuid, or the empty slot where it belongs; cap_nova > 0. */
-static struct nova_cache_entry *nova_slot(struct nova_cache_entry *t, size_t cap,
-					  const char *uuid)
-{
-	size_t i = nova_hash(uuid) & (cap - 1);
-	while (t[i].uuid && strcmp(t[i].uuid, uuid) != 0)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-/* Doubles the table (ch->lock held); entries move, nothing is copied. */
-static void nova_cache_grow(struct chain *ch)
-{
-	size_t cap = ch->cap_nova ? ch->cap_nova * 2 : 64;
-	struct nova_cache_entry *t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < ch->cap_nova; i++)
-		if (ch->nova[i].uuid)
-			*nova_slot(t, cap, ch->nova[i].uuid) = ch->nova[i];
-	free(ch->nova);
-	ch->nova = t;
-	ch->cap_nova = cap;
-}
-
-bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out)
-{
-	bool hit = false;
-	pthread_mutex_lock(&ch->lock);
-	if (ch->cap_nova) {
-		struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
-		if (e->uuid) {
-			nova_answer_copy(out, &e->answer);
-			hit = true;
-		}
-	}
-	pthread_mutex_unlock(&ch->lock);
-	return hit;
-}
-
-void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a)
-{
-	/* an error or a missing answer is never cached: the next look asks again */
-	if (a->state != NOVA_FOUND && a->state != NOVA_GONE)
-		return;
-	pthread_mutex_lock(&ch->lock);
-	if ((ch->nnova + 1) * 2 > ch->cap_nova)
-		nova_cache_grow(ch);
-	struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
-	if (e->uuid) {
-		nova_answer_clear(&e->answer);
-	} else {
-		e->uuid = xstrdup(uuid);
-		ch->nnova++;
-	}
-	nova_answer_copy(&e->answer, a);
-	pthread_mutex_unlock(&ch->lock);
-}
+/* ---- Nova answers, cached per chain (nova_cache.h) ---- */
 
 /* Asks Nova about uuid; fresh skips the cache (destroy's re-check). */
 static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova_answer *out)
@@ -127,7 +20,7 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 		out->error = xstrdup(ch->os_note ? ch->os_note : "OpenStack not configured");
 		return;
 	}
-	if (!fresh && nova_cache_get(ch, uuid, out))
+	if (!fresh && nova_cache_get(ch->nova, uuid, out))
 		return;
 	struct rw_error err = {0};
 	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
@@ -145,7 +38,7 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 		out->error = xstrdup(err.msg);
 		return;
 	}
-	nova_cache_put(ch, uuid, out);
+	nova_cache_put(ch->nova, uuid, out);
 }
 
 /* ---- hosts ---- */
@@ -476,7 +369,7 @@ int chain_prefetch_nova(struct chain *ch, struct rw_error *err)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].id) {
 			struct nova_answer a = {.state = NOVA_FOUND, .server = v[i]};
-			nova_cache_put(ch, v[i].id, &a);
+			nova_cache_put(ch->nova, v[i].id, &a);
 		}
 		nova_server_clear(&v[i]);
 	}

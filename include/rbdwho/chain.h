@@ -15,6 +15,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/config.h"
 #include "rbdwho/error.h"
+#include "rbdwho/nova_cache.h"
 #include "rbdwho/os.h"
 #include "rbdwho/parse_addr.h"
 
@@ -24,19 +25,6 @@ enum verdict {
 	VERDICT_ORPHAN,       /* Nova said 404 (or DELETED) while the holder still runs */
 };
 const char *verdict_name(enum verdict v);  /* "UNKNOWN", "ATTACHED", "ORPHAN" */
-
-enum nova_state {
-	NOVA_NOT_ASKED = 0,  /* no UUID to ask about, or OpenStack not configured */
-	NOVA_FOUND,          /* 200 */
-	NOVA_GONE,           /* Nova's own 404 */
-	NOVA_ERROR,          /* timeout, 5xx, garbage, auth failure */
-};
-
-struct nova_answer {
-	enum nova_state state;
-	struct nova_server server;  /* filled when FOUND */
-	char *error;                /* why, when ERROR or NOT_ASKED */
-};
 
 enum holder_kind {
 	HOLDER_DOMAIN,   /* a libvirt domain (with its qemu pid when local) */
