@@ -11,6 +11,13 @@
 
 /* ---- Nova answers, cached per chain (nova_cache.h) ---- */
 
+/* Nova itself failed (no answer in time, unreachable, 5xx, credentials
+ * refused), as opposed to one odd answer about one instance. */
+static bool nova_failed_itself(int rc)
+{
+	return rc == -ETIMEDOUT || rc == -EIO || rc == -EACCES;
+}
+
 /* Asks Nova about uuid; fresh skips the cache (destroy's re-check). */
 static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova_answer *out)
 {
@@ -22,6 +29,13 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 	}
 	if (!fresh && nova_cache_get(ch->nova, uuid, out))
 		return;
+	char *failed = fresh ? NULL : nova_cache_failure(ch->nova);
+	if (failed) {  /* Nova failed earlier in this run: not another timeout per holder */
+		out->state = NOVA_ERROR;
+		out->error = xasprintf("%s (earlier in this run; not asked again)", failed);
+		free(failed);
+		return;
+	}
 	struct rw_error err = {0};
 	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
 	if (rc == 0) {
@@ -36,6 +50,8 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 	} else {
 		out->state = NOVA_ERROR;
 		out->error = xstrdup(err.msg);
+		if (nova_failed_itself(rc))
+			nova_cache_fail(ch->nova, err.msg);
 		return;
 	}
 	nova_cache_put(ch->nova, uuid, out);
@@ -174,7 +190,8 @@ static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 		w->holders_error = xstrdup(dc->error);  /* names the URI already */
 	for (size_t i = 0; dc && i < dc->list.n; i++) {
 		const struct virt_domain *d = &dc->list.v[i];
-		if (!rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
+		/* a defined but shut-off (or crashed) domain runs no qemu: not a holder */
+		if (!d->active || !rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
 			continue;
 		struct holder *h = holder_add(w);
 		h->kind = HOLDER_DOMAIN;
@@ -247,6 +264,7 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 	pthread_mutex_lock(&ch->lock);
 	if (ch->procs_error && !w->holders_error)
 		w->holders_error = xasprintf("process scan: %s", ch->procs_error);
+	w->procs_checked = !ch->procs_error;
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
 		if (!rbd_refs_match(&p->info.disks, iv->pool, iv->image))
@@ -316,6 +334,13 @@ static void judge_watcher(struct watcher_view *w)
 		w->reason = xasprintf("address %s maps to no known host", w->addr.ip);
 		return;
 	}
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error) {
+		w->verdict = VERDICT_DEAD_CLIENT;
+		w->reason = xasprintf("dead client: no process on %s holds the image; the OSD drops "
+				      "the watch within osd_client_watch_timeout (~30 s), or blocklist "
+				      "the address %s", w->host, w->address);
+		return;
+	}
 	if (w->nholders == 0) {
 		w->verdict = VERDICT_UNKNOWN;
 		w->reason = xasprintf("no holder of the image found on %s%s%s", w->host,
@@ -363,9 +388,12 @@ int chain_prefetch_nova(struct chain *ch, struct rw_error *err)
 		return 0;
 	struct nova_server *v = NULL;
 	size_t n = 0;
-	int rc = nova_list_servers(ch->os, &v, &n, err);
+	struct rw_error e = {0};
+	int rc = nova_list_servers(ch->os, &v, &n, &e);
+	if (rc < 0 && nova_failed_itself(rc))
+		nova_cache_fail(ch->nova, e.msg);
 	if (rc < 0)
-		return rc;
+		return rw_error_set(err, rc, "%s", e.msg);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].id) {
 			struct nova_answer a = {.state = NOVA_FOUND, .server = v[i]};

@@ -19,6 +19,8 @@ struct nova_cache {
 	pthread_mutex_t lock;  /* guards everything below */
 	struct nova_cache_entry *v;
 	size_t n, cap;
+	char *failure;        /* Nova itself failed: why (nova_cache_fail) */
+	int64_t failure_at;   /* clock_ms() then */
 };
 
 static void nova_server_copy(struct nova_server *d, const struct nova_server *s)
@@ -67,6 +69,8 @@ static void cache_drop_all(struct nova_cache *c)
 	free(c->v);
 	c->v = NULL;
 	c->n = c->cap = 0;
+	free(c->failure);
+	c->failure = NULL;
 }
 
 void nova_cache_free(struct nova_cache *c)
@@ -164,4 +168,23 @@ size_t nova_cache_capacity(struct nova_cache *c)
 	size_t n = c->cap;
 	pthread_mutex_unlock(&c->lock);
 	return n;
+}
+
+void nova_cache_fail(struct nova_cache *c, const char *reason)
+{
+	pthread_mutex_lock(&c->lock);
+	free(c->failure);
+	c->failure = xstrdup(reason ? reason : "Nova failed");
+	c->failure_at = clock_ms();
+	pthread_mutex_unlock(&c->lock);
+}
+
+char *nova_cache_failure(struct nova_cache *c)
+{
+	char *r = NULL;
+	pthread_mutex_lock(&c->lock);
+	if (c->failure && clock_ms() - c->failure_at < NOVA_CACHE_FAILURE_MS)
+		r = xstrdup(c->failure);
+	pthread_mutex_unlock(&c->lock);
+	return r;
 }

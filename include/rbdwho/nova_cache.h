@@ -41,6 +41,16 @@ bool nova_cache_get(struct nova_cache *c, const char *uuid, struct nova_answer *
  * not about the instance); a later answer replaces an older one. */
 void nova_cache_put(struct nova_cache *c, const char *uuid, const struct nova_answer *a);
 size_t nova_cache_count(struct nova_cache *c);
+
+/* How long a failure of Nova itself is remembered: long enough for one scan
+ * or find, short enough that a browser left open asks again. */
+#define NOVA_CACHE_FAILURE_MS 30000
+/* Remembers that Nova itself failed (timed out, unreachable, refused the
+ * credentials), with the reason, so that the look-ups that follow do not each
+ * wait a timeout again. Kept NOVA_CACHE_FAILURE_MS or until nova_cache_clear. */
+void nova_cache_fail(struct nova_cache *c, const char *reason);
+/* The remembered failure's reason (malloc'd), or NULL when none is current. */
+char *nova_cache_failure(struct nova_cache *c);
 size_t nova_cache_capacity(struct nova_cache *c);
 
 #endif

@@ -85,12 +85,28 @@ static void test_large_list_and_clear(void **state)
 	nova_cache_free(c);
 }
 
+/* Nova's own failure is remembered with its reason, and forgotten by clear. */
+static void test_failure_remembered(void **state)
+{
+	struct nova_cache *c = nova_cache_new();
+	assert_null(nova_cache_failure(c));
+	nova_cache_fail(c, "nova at x did not answer within 2000 ms");
+	char *r = nova_cache_failure(c);
+	assert_non_null(r);
+	assert_string_equal(r, "nova at x did not answer within 2000 ms");
+	free(r);
+	nova_cache_clear(c);
+	assert_null(nova_cache_failure(c));
+	nova_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_miss_replace),
 		cmocka_unit_test(test_errors_are_not_cached),
 		cmocka_unit_test(test_large_list_and_clear),
+		cmocka_unit_test(test_failure_remembered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
