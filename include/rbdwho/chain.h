@@ -156,8 +156,8 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 
 /* Every image what the user typed may stand for, in every pool: a bare UUID
  * may name a volume and an instance's disks, in several pools; none is
- * picked. All pools are asked at once, under one deadline (the chain's
- * timeout). Fills pools[i]/images[i] (appended); 0 with at least one match,
+ * picked. All pools are asked at once; a pool stops at its first failure,
+ * so a hung pool costs one timeout. Fills pools[i]/images[i] (appended); 0 with at least one match,
  * and then pool_errors lists each pool that could not be asked ("POOL:
  * reason"), as another match may hide there. Without a match: -ENOENT only
  * when every pool answered; else the error of a pool that could not be asked

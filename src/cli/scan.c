@@ -147,12 +147,12 @@ int cli_scan(const struct options *o)
 		json_object_object_add(root, "elapsed_ms", json_object_new_int64(clock_ms() - t0));
 		cli_print_json(root);
 	} else {
+		scan_print_errors(&st);  /* before the summary, which stays the last line */
 		fprintf(stderr, "scanned %zu image%s in %zu pool%s: %zu with watchers, %zu orphan%s "
 				"(%.2f s)\n", st.last.images_done, st.last.images_done == 1 ? "" : "s",
 			st.last.pools_total, st.last.pools_total == 1 ? "" : "s",
 			st.last.with_watchers, st.orphans, st.orphans == 1 ? "" : "s",
 			(double)(clock_ms() - t0) / 1000.0);
-		scan_print_errors(&st);
 	}
 	if (rc == 0 && st.errors.n)
 		rc = RW_EXIT_BACKEND;  /* something could not be known: never a clean "0 orphans" */
