@@ -334,9 +334,11 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 	*pool = *image = NULL;
 	struct strvec pools = {0}, images = {0}, errors = {0};
 	int rc = chain_locate_all(ch, spec, &pools, &images, &errors, err);
-	if (rc == 0) {
+	if (rc == 0 && pools.n > 0 && images.n > 0) {
 		*pool = xstrdup(pools.v[0]);
 		*image = xstrdup(images.v[0]);
+	} else if (rc == 0) {  /* cannot happen: 0 means a match */
+		rc = rw_error_set(err, -ENOENT, "no image for '%s'", spec);
 	}
 	strvec_free(&pools);
 	strvec_free(&images);
