@@ -103,7 +103,7 @@ def check(out, ex, path, title, enums, problems):
 
 def command_of(path, doc):
     try:
-        args = open(path + '.args').read().split()
+        args = open(path + '.args', encoding='utf-8', errors='replace').read().split()
     except OSError:
         args = []
     for a in args:
@@ -130,7 +130,7 @@ def main():
     for f in files:
         try:
             text = open(f, encoding='utf-8').read()
-        except OSError as e:
+        except (OSError, ValueError) as e:  # ValueError: not UTF-8, which --json never prints
             problems.append(f'{f}: {e}')
             continue
         if not text.strip():
