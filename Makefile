@@ -124,6 +124,7 @@ infra:
 # Break one thing at a time (Ceph, OpenStack, libvirt) and check rbdwho stays truthful.
 faults: rbdwho
 	@tests/faults/run.sh
+	@tests/faults/run_truth.sh
 	@tests/faults/ui.sh
 
 # The browser on fake backends, scripted, its screens compared with the

@@ -5,6 +5,7 @@
  * across I/O, so two workers may fetch the same thing once each, and the first
  * answer stored wins. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "rbdwho/rbdref.h"
 #include "rbdwho/util.h"
 #include "rbdwho/virt.h"
+#include "rbdwho/volspec.h"
 #include "chain_internal.h"
 
 const char *verdict_name(enum verdict v)
@@ -23,6 +25,8 @@ const char *verdict_name(enum verdict v)
 		return "ATTACHED";
 	case VERDICT_ORPHAN:
 		return "ORPHAN";
+	case VERDICT_DEAD_CLIENT:
+		return "DEAD";
 	default:
 		return "UNKNOWN";
 	}
@@ -88,6 +92,7 @@ static int chain_prepare(const struct chain_opts *opts, struct chain **out, stru
 				      .command = opts->cfg->ssh_command};
 		ch->ssh = ssh_hosts_new(&so);
 	}
+	ch->nova = nova_cache_new();
 	ch->local_host = hostmap_local_name();
 	if (connect_openstack(ch, opts) == -EINVAL) {
 		int rc = rw_error_set(err, -EINVAL, "%s", ch->os_note);
@@ -133,6 +138,7 @@ void chain_free(struct chain *ch)
 	free(ch->sys_root);
 	ssh_hosts_free(ch->ssh);
 	free(ch->local_host);
+	nova_cache_free(ch->nova);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
 }
@@ -172,60 +178,171 @@ void chain_forget(struct chain *ch)
 	ch->krbd_error = NULL;
 	ch->krbd_loaded = false;
 	chain_forget_hosts(ch);
-	nova_cache_clear(ch);
 	mon_sessions_free(&ch->sessions);
 	ch->sessions_loaded = false;
 	free(ch->sessions_note);
 	ch->sessions_note = NULL;
 	pthread_mutex_unlock(&ch->lock);
+	nova_cache_clear(ch->nova);
 }
 
 /* ---- locating an image from what the user typed ---- */
 
-static void candidates_for(const char *spec, struct strvec *names)
+/* Pools asked at once by one find: each may hang a whole timeout (an OSD that
+ * does not answer), so they are asked side by side, not one after another. */
+#define LOCATE_THREADS 16
+
+struct locate_pool {
+	const char *pool;
+	struct strvec found;  /* image names that exist in this pool */
+	char *error;          /* the pool could not be asked: why */
+	int rc;
+};
+
+struct locate_run {
+	struct chain *ch;
+	const struct strvec *names;
+	struct locate_pool *v;
+	size_t n;
+	atomic_size_t next;  /* the next pool to ask */
+};
+
+/* One pool: every candidate name, until the first failure. Each call is bounded
+ * by the chain's timeout and a pool that fails once is not asked again, so a
+ * hung pool costs one timeout; no wall-clock deadline on top, which would cut
+ * off pools that are merely slow (a loaded cluster, valgrind). */
+static void locate_one_pool(struct locate_run *r, struct locate_pool *lp)
 {
-	if (str_is_uuid(spec)) {
-		strvec_push_owned(names, xasprintf("volume-%s", spec));
-		strvec_push_owned(names, xasprintf("%s_disk", spec));
-		strvec_push(names, spec);
-	} else if (str_starts_with(spec, "volume-") && str_is_uuid(spec + 7)) {
-		strvec_push(names, spec);
-	} else if (str_ends_with(spec, "_disk") && strlen(spec) == 36 + 5) {
-		char *u = xstrndup(spec, 36);
-		if (str_is_uuid(u))
-			strvec_push(names, spec);
-		free(u);
+	for (size_t i = 0; i < r->names->n; i++) {
+		struct ceph_image_info info;
+		memset(&info, 0, sizeof info);
+		struct rw_error e = {0};
+		int rc = ceph_image_info(r->ch->ceph, lp->pool, r->names->v[i], &info, &e);
+		ceph_image_info_clear(&info);
+		if (rc == 0) {
+			strvec_push(&lp->found, r->names->v[i]);
+		} else if (rc != -ENOENT) {
+			lp->rc = rc;
+			lp->error = xstrdup(e.msg);
+			return;
+		}
 	}
 }
 
-static int locate_in_pools(struct chain *ch, const struct strvec *names, char **pool,
-			   char **image, struct rw_error *err)
+static void *locate_worker(void *arg)
 {
-	char **pools = NULL;
-	size_t npools = 0;
-	int rc = ceph_list_pools(ch->ceph, &pools, &npools, err);
-	if (rc < 0)
-		return rc;
-	rc = -ENOENT;
-	for (size_t n = 0; n < names->n && rc == -ENOENT; n++) {
-		for (size_t p = 0; p < npools && rc == -ENOENT; p++) {
-			struct ceph_image_info info;
-			memset(&info, 0, sizeof info);
-			struct rw_error e = {0};
-			if (ceph_image_info(ch->ceph, pools[p], names->v[n], &info, &e) == 0) {
-				*pool = xstrdup(pools[p]);
-				*image = xstrdup(names->v[n]);
-				rc = 0;
-			}
-			ceph_image_info_clear(&info);
+	struct locate_run *r = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->n)
+		locate_one_pool(r, &r->v[i]);
+	return NULL;
+}
+
+/* Asks every pool about every name, LOCATE_THREADS pools at a time. */
+static void locate_ask_pools(struct locate_run *r)
+{
+	pthread_t t[LOCATE_THREADS];
+	size_t nt = 0;
+	while (nt < LOCATE_THREADS && nt + 1 < r->n && pthread_create(&t[nt], NULL, locate_worker, r) == 0)
+		nt++;
+	locate_worker(r);  /* this thread asks too (all of them if no thread could start) */
+	for (size_t i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Collects the matches and the pools that could not be asked; the return
+ * value as chain_locate_all documents it. */
+static int locate_collect(struct locate_run *r, struct strvec *pools, struct strvec *images,
+			  struct strvec *pool_errors, struct rw_error *err)
+{
+	size_t matches = 0, failed = 0;
+	int fail_rc = 0;
+	struct buf why = {0};
+	for (size_t p = 0; p < r->n; p++) {
+		struct locate_pool *lp = &r->v[p];
+		for (size_t i = 0; i < lp->found.n; i++, matches++) {
+			strvec_push(pools, lp->pool);
+			strvec_push(images, lp->found.v[i]);
+		}
+		if (lp->error) {
+			strvec_push_owned(pool_errors, xasprintf("pool %s: %s", lp->pool, lp->error));
+			buf_printf(&why, "%spool %s: %s", failed++ ? "; " : "", lp->pool, lp->error);
+			if (!fail_rc || lp->rc == -ETIMEDOUT)
+				fail_rc = lp->rc;
 		}
 	}
-	if (rc == -ENOENT)
-		rw_error_set(err, -ENOENT, "no image %s%s in any of the %zu pools", names->v[0],
-			     names->n > 1 ? " (or the other forms of that UUID)" : "", npools);
+	int rc = 0;
+	if (matches == 0 && failed)
+		rc = rw_error_set(err, fail_rc, "%zu of %zu pools could not be asked, so the image "
+				  "may be there: %s", failed, r->n, why.p);
+	else if (matches == 0)
+		rc = rw_error_set(err, -ENOENT, "no image %s%s in any of the %zu pools",
+				  r->names->v[0],
+				  r->names->n > 1 ? " (or the other forms of that UUID)" : "", r->n);
+	buf_free(&why);
+	return rc;
+}
+
+static int locate_in_pools(struct chain *ch, const struct strvec *names, struct strvec *pools,
+			   struct strvec *images, struct strvec *pool_errors, struct rw_error *err)
+{
+	char **names_of_pools = NULL;
+	size_t npools = 0;
+	int rc = ceph_list_pools(ch->ceph, &names_of_pools, &npools, err);
+	if (rc < 0)
+		return rc;
+	struct locate_run r = {.ch = ch, .names = names, .n = npools};
+	atomic_init(&r.next, 0);
+	r.v = xcalloc(npools ? npools : 1, sizeof *r.v);
 	for (size_t p = 0; p < npools; p++)
-		free(pools[p]);
-	free(pools);
+		r.v[p].pool = names_of_pools[p];
+	locate_ask_pools(&r);
+	rc = locate_collect(&r, pools, images, pool_errors, err);
+	for (size_t p = 0; p < npools; p++) {
+		strvec_free(&r.v[p].found);
+		free(r.v[p].error);
+		free(names_of_pools[p]);
+	}
+	free(r.v);
+	free(names_of_pools);
+	return rc;
+}
+
+/* POOL/IMAGE, as typed: no look-up (find then says if it does not exist). */
+static int locate_by_ref(const char *spec, struct strvec *pools, struct strvec *images,
+			 struct rw_error *err)
+{
+	struct rbd_ref ref;
+	int rc = 0;
+	if (rbd_ref_parse_spec(spec, &ref) < 0 || ref.snap)
+		rc = rw_error_set(err, -EINVAL, "'%s' is not POOL/IMAGE or POOL/NAMESPACE/IMAGE", spec);
+	else if (ref.nspace)
+		rc = rw_error_set(err, -EOPNOTSUPP,
+				  "pool %s, namespace %s, image %s: images in RADOS namespaces are "
+				  "not supported yet", ref.pool, ref.nspace, ref.image);
+	if (rc == 0) {
+		strvec_push(pools, ref.pool);
+		strvec_push(images, ref.image);
+	}
+	rbd_ref_clear(&ref);
+	return rc;
+}
+
+int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
+		     struct strvec *images, struct strvec *pool_errors, struct rw_error *err)
+{
+	if (str_empty(spec))
+		return rw_error_set(err, -EINVAL, "no volume given");
+	if (strchr(spec, '/'))
+		return locate_by_ref(spec, pools, images, err);
+	struct strvec names = {0};
+	if (volspec_candidates(spec, &names) < 0)
+		return rw_error_set(err, -EINVAL,
+				    "'%s' is not a volume UUID, volume-UUID, instance UUID, "
+				    "UUID_disk[.config|.swap|.local|.eph0|.rescue] or POOL/IMAGE",
+				    spec);
+	int rc = locate_in_pools(ch, &names, pools, images, pool_errors, err);
+	strvec_free(&names);
 	return rc;
 }
 
@@ -233,27 +350,16 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 		 struct rw_error *err)
 {
 	*pool = *image = NULL;
-	if (str_empty(spec))
-		return rw_error_set(err, -EINVAL, "no volume given");
-	if (strchr(spec, '/')) {
-		struct rbd_ref ref;
-		if (rbd_ref_parse_spec(spec, &ref) < 0 || ref.nspace || ref.snap) {
-			rbd_ref_clear(&ref);
-			return rw_error_set(err, -EINVAL, "'%s' is not POOL/IMAGE", spec);
-		}
-		*pool = ref.pool;
-		*image = ref.image;
-		ref.pool = ref.image = NULL;
-		rbd_ref_clear(&ref);
-		return 0;
+	struct strvec pools = {0}, images = {0}, errors = {0};
+	int rc = chain_locate_all(ch, spec, &pools, &images, &errors, err);
+	if (rc == 0 && pools.n > 0 && images.n > 0) {
+		*pool = xstrdup(pools.v[0]);
+		*image = xstrdup(images.v[0]);
+	} else if (rc == 0) {  /* cannot happen: 0 means a match */
+		rc = rw_error_set(err, -ENOENT, "no image for '%s'", spec);
 	}
-	struct strvec names = {0};
-	candidates_for(spec, &names);
-	if (names.n == 0)
-		return rw_error_set(err, -EINVAL,
-				    "'%s' is not a volume UUID, volume-UUID, UUID_disk or POOL/IMAGE",
-				    spec);
-	int rc = locate_in_pools(ch, &names, pool, image, err);
-	strvec_free(&names);
+	strvec_free(&pools);
+	strvec_free(&images);
+	strvec_free(&errors);
 	return rc;
 }

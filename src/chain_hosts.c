@@ -275,6 +275,7 @@ void chain_add_remote_holders(struct chain *ch, const struct image_view *iv,
 	} else {
 		chain_check_add(w, SOURCE_PROCS, CHECK_OK, CHECK_R_NONE, via, NULL);
 		chain_check_add(w, SOURCE_KRBD, CHECK_OK, CHECK_R_NONE, via, NULL);
+		w->procs_checked = true;  /* with libvirt's answer, no holder means a dead client */
 		for (size_t i = 0; i < c->procs.n; i++)
 			if (argv_info_holds(&c->procs.v[i].info, iv->pool, iv->image))
 				chain_add_process(w, &c->procs.v[i]);

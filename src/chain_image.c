@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rbdwho/util.h"
+#include "rbdwho/volspec.h"
 #include "chain_internal.h"
 
 static void holder_clear(struct holder *h)
@@ -58,27 +59,51 @@ void image_view_free(struct image_view *iv)
 
 enum verdict image_view_verdict(const struct image_view *iv)
 {
-	bool orphan = false, unknown = iv->nwatchers == 0;
+	bool orphan = false, unknown = iv->nwatchers == 0, dead = false;
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		orphan |= iv->watchers[i].verdict == VERDICT_ORPHAN;
 		unknown |= iv->watchers[i].verdict == VERDICT_UNKNOWN;
+		dead |= iv->watchers[i].verdict == VERDICT_DEAD_CLIENT;
 	}
-	return orphan ? VERDICT_ORPHAN : unknown ? VERDICT_UNKNOWN : VERDICT_ATTACHED;
+	return orphan	 ? VERDICT_ORPHAN
+	       : unknown ? VERDICT_UNKNOWN
+	       : dead	 ? VERDICT_DEAD_CLIENT
+			 : VERDICT_ATTACHED;
 }
 
-/* Cinder names RBD images volume-<uuid>; Nova's ephemeral disks are <uuid>_disk. */
+static void push_unique(struct strvec *out, char *s)
+{
+	if (strvec_contains(out, s))
+		free(s);
+	else
+		strvec_push_owned(out, s);
+}
+
+void image_view_errors(const struct image_view *iv, struct strvec *out)
+{
+	if (iv->watchers_error)
+		push_unique(out, xasprintf("watchers of %s/%s: %s", iv->pool, iv->image,
+					   iv->watchers_error));
+	if (iv->cinder_state == CINDER_ERROR)
+		push_unique(out, xasprintf("cinder: %s", iv->cinder_error ? iv->cinder_error : "?"));
+	for (size_t i = 0; i < iv->nwatchers; i++) {
+		const struct watcher_view *w = &iv->watchers[i];
+		if (w->holders_error)
+			push_unique(out, xasprintf("holders on %s: %s", w->host ? w->host : "?",
+						   w->holders_error));
+		for (size_t j = 0; j < w->nholders; j++)
+			if (w->holders[j].nova.state == NOVA_ERROR)
+				push_unique(out, xasprintf("nova: %s", w->holders[j].nova.error
+									  ? w->holders[j].nova.error
+									  : "?"));
+	}
+}
+
+/* Cinder names RBD images volume-<uuid>; Nova's disks are <uuid>_disk[.x]. */
 static void uuids_from_name(struct image_view *iv)
 {
-	const char *n = iv->image;
-	if (str_starts_with(n, "volume-") && str_is_uuid(n + 7))
-		iv->volume_uuid = xstrdup(n + 7);
-	if (str_ends_with(n, "_disk") && strlen(n) == 41) {
-		char *u = xstrndup(n, 36);
-		if (str_is_uuid(u))
-			iv->instance_uuid = u;
-		else
-			free(u);
-	}
+	iv->volume_uuid = volspec_volume_uuid(iv->image);
+	iv->instance_uuid = volspec_instance_uuid(iv->image);
 }
 
 static void load_cinder(struct chain *ch, struct image_view *iv)
@@ -163,6 +188,12 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 					    iv->volume_uuid, nw, s));
 	for (size_t i = 0; i < nw; i++) {
 		const struct watcher_view *w = &iv->watchers[i];
+		if (w->verdict == VERDICT_DEAD_CLIENT)
+			strvec_push_owned(&iv->notes,
+					  xasprintf("Watcher %s is a dead client: nothing to destroy; the "
+						    "OSD drops its watch within osd_client_watch_timeout "
+						    "(~30 s), or `ceph osd blocklist add %s` removes it now.",
+						    w->address, w->address));
 		for (size_t j = 0; j < w->nholders; j++) {
 			const struct holder *h = &w->holders[j];
 			if (h->verdict == VERDICT_ORPHAN && h->kind == HOLDER_DOMAIN)
@@ -182,21 +213,28 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 							 ch->os_note ? ch->os_note : "no OpenStack"));
 }
 
-int chain_find(struct chain *ch, const char *spec, struct image_view **out,
-	       struct rw_error *err)
+int chain_find_image(struct chain *ch, const char *pool, const char *image,
+		     struct image_view **out, struct rw_error *err)
 {
-	char *pool = NULL, *image = NULL;
-	int rc = chain_locate(ch, spec, &pool, &image, err);
-	if (rc == 0)
-		rc = chain_load_image(ch, pool, image, out, err);
-	free(pool);
-	free(image);
+	int rc = chain_load_image(ch, pool, image, out, err);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < (*out)->nwatchers; i++)
 		chain_resolve_watcher(ch, *out, &(*out)->watchers[i]);
 	add_notes(ch, *out);
 	return 0;
+}
+
+int chain_find(struct chain *ch, const char *spec, struct image_view **out,
+	       struct rw_error *err)
+{
+	char *pool = NULL, *image = NULL;
+	int rc = chain_locate(ch, spec, &pool, &image, err);
+	if (rc == 0)
+		rc = chain_find_image(ch, pool, image, out, err);
+	free(pool);
+	free(image);
+	return rc;
 }
 
 void chain_add_notes(struct chain *ch, struct image_view *iv)

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include "rbdwho/chain.h"
 #include "rbdwho/krbd.h"
+#include "rbdwho/nova_cache.h"
 #include "rbdwho/proc.h"
 #include "rbdwho/ssh.h"
 #include "rbdwho/virt.h"
@@ -30,11 +31,6 @@ struct host_procs_cache {
 	char *error;
 };
 
-struct nova_cache_entry {
-	char *uuid;                 /* NULL: an empty slot */
-	struct nova_answer answer;  /* only FOUND and GONE are kept */
-};
-
 struct chain {
 	struct ceph_conn *ceph;
 	struct os_client *os;
@@ -45,6 +41,7 @@ struct chain {
 	struct ssh_hosts *ssh;  /* NULL when [ssh] enabled = no */
 	int timeout_ms;
 	char *local_host;
+	struct nova_cache *nova;  /* has a lock of its own */
 
 	pthread_mutex_t lock;  /* guards everything below */
 	bool hv_loaded;
@@ -69,23 +66,14 @@ struct chain {
 	/* Open-addressing hash table on the UUID (linear probing, power-of-two
 	 * capacity, at most half full): a scan fills it from a server list of
 	 * tens of thousands, so inserts and lookups must not be linear. */
-	struct nova_cache_entry *nova;
-	size_t nnova, cap_nova;
-	/* Initialised on first use by chain_resolve.c (chain.c predates it);
+		/* Initialised on first use by chain_resolve.c (chain.c predates it);
 	 * glibc's condition variables hold no resources, so it is never destroyed. */
 	bool doms_cond_ready;
 	pthread_cond_t doms_cond;
 };
 
 /* Called with ch->lock held. */
-void nova_cache_clear(struct chain *ch);
 void chain_forget_hosts(struct chain *ch);
-/* The cache alone (no I/O; each takes ch->lock itself): get copies the cached
- * answer into out (the caller clears it) and is false on a miss; put keeps
- * only NOVA_FOUND and NOVA_GONE answers and replaces an older one. */
-bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out);
-void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a);
-
 /* chain_resolve.c's holder list, for chain_hosts.c. */
 struct holder *chain_holder_add(struct watcher_view *w);
 struct holder *chain_holder_for_process(struct watcher_view *w, const struct proc_holder *p);

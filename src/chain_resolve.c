@@ -2,7 +2,6 @@
  * on that host, Nova's word on each holder, and the verdict. What cannot be
  * known becomes UNKNOWN with the reason; only Nova's positive 404 (or a DELETED
  * status) makes an ORPHAN. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,112 +9,13 @@
 #include "rbdwho/util.h"
 #include "chain_internal.h"
 
-/* ---- Nova answers, cached per chain ---- */
+/* ---- Nova answers, cached per chain (nova_cache.h) ---- */
 
-static void nova_server_copy(struct nova_server *d, const struct nova_server *s)
+/* Nova itself failed (no answer in time, unreachable, 5xx, credentials
+ * refused), as opposed to one odd answer about one instance. */
+static bool nova_failed_itself(int rc)
 {
-	d->id = xstrdup(s->id);
-	d->name = xstrdup(s->name);
-	d->status = xstrdup(s->status);
-	d->host = xstrdup(s->host);
-	d->hypervisor_hostname = xstrdup(s->hypervisor_hostname);
-	d->instance_name = xstrdup(s->instance_name);
-	d->project_id = xstrdup(s->project_id);
-	d->task_state = xstrdup(s->task_state);
-}
-
-static void nova_answer_copy(struct nova_answer *d, const struct nova_answer *s)
-{
-	memset(d, 0, sizeof *d);
-	d->state = s->state;
-	nova_server_copy(&d->server, &s->server);
-	d->error = xstrdup(s->error);
-}
-
-static void nova_answer_clear(struct nova_answer *a)
-{
-	nova_server_clear(&a->server);
-	free(a->error);
-	memset(a, 0, sizeof *a);
-}
-
-void nova_cache_clear(struct chain *ch)
-{
-	for (size_t i = 0; i < ch->cap_nova; i++) {
-		if (!ch->nova[i].uuid)
-			continue;
-		free(ch->nova[i].uuid);
-		nova_answer_clear(&ch->nova[i].answer);
-	}
-	free(ch->nova);
-	ch->nova = NULL;
-	ch->nnova = ch->cap_nova = 0;
-}
-
-/* FNV-1a: UUIDs are already well spread; this only has to be cheap. */
-static size_t nova_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-/* The slot holding uuid, or the empty slot where it belongs; cap_nova > 0. */
-static struct nova_cache_entry *nova_slot(struct nova_cache_entry *t, size_t cap,
-					  const char *uuid)
-{
-	size_t i = nova_hash(uuid) & (cap - 1);
-	while (t[i].uuid && strcmp(t[i].uuid, uuid) != 0)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-/* Doubles the table (ch->lock held); entries move, nothing is copied. */
-static void nova_cache_grow(struct chain *ch)
-{
-	size_t cap = ch->cap_nova ? ch->cap_nova * 2 : 64;
-	struct nova_cache_entry *t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < ch->cap_nova; i++)
-		if (ch->nova[i].uuid)
-			*nova_slot(t, cap, ch->nova[i].uuid) = ch->nova[i];
-	free(ch->nova);
-	ch->nova = t;
-	ch->cap_nova = cap;
-}
-
-bool nova_cache_get(struct chain *ch, const char *uuid, struct nova_answer *out)
-{
-	bool hit = false;
-	pthread_mutex_lock(&ch->lock);
-	if (ch->cap_nova) {
-		struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
-		if (e->uuid) {
-			nova_answer_copy(out, &e->answer);
-			hit = true;
-		}
-	}
-	pthread_mutex_unlock(&ch->lock);
-	return hit;
-}
-
-void nova_cache_put(struct chain *ch, const char *uuid, const struct nova_answer *a)
-{
-	/* an error or a missing answer is never cached: the next look asks again */
-	if (a->state != NOVA_FOUND && a->state != NOVA_GONE)
-		return;
-	pthread_mutex_lock(&ch->lock);
-	if ((ch->nnova + 1) * 2 > ch->cap_nova)
-		nova_cache_grow(ch);
-	struct nova_cache_entry *e = nova_slot(ch->nova, ch->cap_nova, uuid);
-	if (e->uuid) {
-		nova_answer_clear(&e->answer);
-	} else {
-		e->uuid = xstrdup(uuid);
-		ch->nnova++;
-	}
-	nova_answer_copy(&e->answer, a);
-	pthread_mutex_unlock(&ch->lock);
+	return rc == -ETIMEDOUT || rc == -EIO || rc == -EACCES;
 }
 
 /* Asks Nova about uuid; fresh skips the cache (destroy's re-check). */
@@ -127,8 +27,15 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 		out->error = xstrdup(ch->os_note ? ch->os_note : "OpenStack not configured");
 		return;
 	}
-	if (!fresh && nova_cache_get(ch, uuid, out))
+	if (!fresh && nova_cache_get(ch->nova, uuid, out))
 		return;
+	char *failed = fresh ? NULL : nova_cache_failure(ch->nova);
+	if (failed) {  /* Nova failed earlier in this run: not another timeout per holder */
+		out->state = NOVA_ERROR;
+		out->error = xasprintf("%s (earlier in this run; not asked again)", failed);
+		free(failed);
+		return;
+	}
 	struct rw_error err = {0};
 	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
 	if (rc == 0) {
@@ -143,9 +50,11 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 	} else {
 		out->state = NOVA_ERROR;
 		out->error = xstrdup(err.msg);
+		if (nova_failed_itself(rc))
+			nova_cache_fail(ch->nova, err.msg);
 		return;
 	}
-	nova_cache_put(ch, uuid, out);
+	nova_cache_put(ch->nova, uuid, out);
 }
 
 /* ---- hosts ---- */
@@ -397,7 +306,8 @@ static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 				dc->uri, dc->error);
 	for (size_t i = 0; dc && i < dc->list.n; i++) {
 		const struct virt_domain *d = &dc->list.v[i];
-		if (!rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
+		/* a defined but shut-off (or crashed) domain runs no qemu: not a holder */
+		if (!d->active || !rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
 			continue;
 		struct holder *h = holder_add(w);
 		h->kind = HOLDER_DOMAIN;
@@ -475,6 +385,7 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 	chain_check_add(w, SOURCE_PROCS, ch->procs_error ? CHECK_FAILED : CHECK_OK,
 			ch->procs_error ? CHECK_R_READ : CHECK_R_NONE,
 			ch->proc_root ? ch->proc_root : "/proc", ch->procs_error);
+	w->procs_checked = !ch->procs_error;
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
 		if (argv_info_holds(&p->info, iv->pool, iv->image))
@@ -540,6 +451,13 @@ static void judge_watcher(struct watcher_view *w)
 		w->reason = xasprintf("address %s maps to no known host", w->addr.ip);
 		return;
 	}
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error) {
+		w->verdict = VERDICT_DEAD_CLIENT;
+		w->reason = xasprintf("dead client: no process on %s holds the image; the OSD drops "
+				      "the watch within osd_client_watch_timeout (~30 s), or blocklist "
+				      "the address %s", w->host, w->address);
+		return;
+	}
 	if (w->nholders == 0) {
 		w->verdict = VERDICT_UNKNOWN;
 		w->reason = xasprintf("no holder of the image found on %s%s%s", w->host,
@@ -591,13 +509,16 @@ int chain_prefetch_nova(struct chain *ch, struct rw_error *err)
 		return 0;
 	struct nova_server *v = NULL;
 	size_t n = 0;
-	int rc = nova_list_servers(ch->os, &v, &n, err);
+	struct rw_error e = {0};
+	int rc = nova_list_servers(ch->os, &v, &n, &e);
+	if (rc < 0 && nova_failed_itself(rc))
+		nova_cache_fail(ch->nova, e.msg);
 	if (rc < 0)
-		return rc;
+		return rw_error_set(err, rc, "%s", e.msg);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].id) {
 			struct nova_answer a = {.state = NOVA_FOUND, .server = v[i]};
-			nova_cache_put(ch, v[i].id, &a);
+			nova_cache_put(ch->nova, v[i].id, &a);
 		}
 		nova_server_clear(&v[i]);
 	}

@@ -24,6 +24,7 @@ struct scan_job {
 	struct scan_job *next;
 	char *pool, *image;
 	struct image_view *iv;  /* NULL when gone, cancelled or failed */
+	struct rw_error err;    /* why, when loading it failed (not when it was gone) */
 };
 
 struct scan_queue {
@@ -64,12 +65,15 @@ static struct scan_job *queue_pop(struct scan_queue *q)
 
 /* chain_load_image + every watcher resolved, or NULL when there is nothing
  * (left) to report: the image went away or its holder let go meanwhile. */
-static struct image_view *scan_resolve(struct chain *ch, const char *pool, const char *image)
+static struct image_view *scan_resolve(struct chain *ch, const char *pool, const char *image,
+					struct rw_error *e)
 {
 	struct image_view *iv = NULL;
-	struct rw_error e = {0};
-	if (chain_load_image(ch, pool, image, &iv, &e) < 0)
+	if (chain_load_image(ch, pool, image, &iv, e) < 0) {
+		if (e->code == -ENOENT)  /* removed since the probe: nothing to report */
+			rw_error_clear(e);
 		return NULL;
+	}
 	if (iv->nwatchers == 0) {
 		image_view_free(iv);
 		return NULL;
@@ -111,7 +115,7 @@ static void *scan_worker(void *arg)
 			break;  /* closing and nothing left */
 		pthread_mutex_unlock(&sw->lock);
 		if (!cancelled(sw->cb))
-			j->iv = scan_resolve(sw->ch, j->pool, j->image);
+			j->iv = scan_resolve(sw->ch, j->pool, j->image, &j->err);
 		pthread_mutex_lock(&sw->lock);
 		queue_push(&sw->finished, j);
 		pthread_cond_signal(&sw->done);
@@ -150,7 +154,7 @@ static void scan_workers_submit(struct scan_workers *sw, const char *pool, const
 		pthread_mutex_lock(&sw->lock);
 		queue_pop(&sw->todo);
 		pthread_mutex_unlock(&sw->lock);
-		j->iv = scan_resolve(sw->ch, pool, image);
+		j->iv = scan_resolve(sw->ch, pool, image, &j->err);
 		pthread_mutex_lock(&sw->lock);
 		queue_push(&sw->finished, j);
 		pthread_mutex_unlock(&sw->lock);
@@ -172,6 +176,11 @@ static void scan_workers_deliver(struct scan_workers *sw, bool wait)
 		}
 		sw->pending--;
 		pthread_mutex_unlock(&sw->lock);
+		if (!j->iv && j->err.code && sw->cb->pool_error) {
+			struct rw_error e = {0};  /* a held image that could not be looked at */
+			rw_error_set(&e, j->err.code, "image %s: %s", j->image, j->err.msg);
+			sw->cb->pool_error(j->pool, &e, sw->cb->user);
+		}
 		if (j->iv && !cancelled(sw->cb))
 			sw->cb->found(j->iv, sw->cb->user);
 		else if (j->iv)
@@ -203,14 +212,19 @@ struct scan_pool_ctx {
 	const struct scan_callbacks *cb;
 	struct scan_progress *p;
 	struct scan_workers *sw;
+	size_t listed;       /* images of the pool listed so far */
+	size_t unprobed;     /* images whose probe failed */
+	struct rw_error first;  /* the first such failure */
 };
 
 /* One probe answer: runs on the scanning thread (probe.h promises it). */
 static void scan_on_probe(struct probe_result *r, void *user)
 {
 	struct scan_pool_ctx *ctx = user;
-	/* -ENOENT: removed since the listing. Other failures leave the image
-	 * unreported, as the per-image probe always did; a find shows why. */
+	/* -ENOENT: removed since the listing. Other failures are counted and
+	 * reported once per pool (scan_pool): an image not probed is not "no watchers". */
+	if (r->rc < 0 && r->rc != -ENOENT && ctx->unprobed++ == 0)
+		rw_error_set(&ctx->first, r->rc, "%s", r->msg ? r->msg : "probe failed");
 	if (r->rc == 0 && r->nwatchers > 0) {
 		ctx->p->with_watchers++;
 		scan_workers_submit(ctx->sw, ctx->pool, r->image->name);
@@ -225,6 +239,7 @@ static void scan_on_probe(struct probe_result *r, void *user)
 static void scan_on_listed(size_t n, void *user)
 {
 	struct scan_pool_ctx *ctx = user;
+	ctx->listed += n;
 	ctx->p->images_total += n;
 	if (ctx->cb->progress)
 		ctx->cb->progress(ctx->p, ctx->cb->user);
@@ -236,11 +251,16 @@ static void scan_pool(struct chain *ch, const char *pool, const struct scan_call
 		      struct scan_progress *p, struct scan_workers *sw)
 {
 	struct rw_error e = {0};
-	struct scan_pool_ctx ctx = {pool, cb, p, sw};
+	struct scan_pool_ctx ctx = {pool, cb, p, sw, 0, 0, {0}};
 	struct probe_opts po = {.cancel = cb->cancel, .result = scan_on_probe,
 				.listed = scan_on_listed, .user = &ctx};
 	if (probe_pool(ch->ceph, pool, &po, &e) < 0 && cb->pool_error)
 		cb->pool_error(pool, &e, cb->user);
+	if (ctx.unprobed && cb->pool_error) {  /* never a silent "no watchers" */
+		rw_error_set(&e, ctx.first.code, "%zu of %zu images could not be probed for "
+			     "watchers: %s", ctx.unprobed, ctx.listed, ctx.first.msg);
+		cb->pool_error(pool, &e, cb->user);
+	}
 	scan_workers_deliver(sw, true);
 }
 

@@ -36,6 +36,8 @@ int rw_exit_code(int code)
 		return RW_EXIT_NOTFOUND;
 	case -EPERM:
 		return RW_EXIT_REFUSED;
+	case -EOPNOTSUPP:
+		return RW_EXIT_FAIL;
 	default:
 		return RW_EXIT_BACKEND;
 	}

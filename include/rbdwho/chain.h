@@ -17,6 +17,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/config.h"
 #include "rbdwho/error.h"
+#include "rbdwho/nova_cache.h"
 #include "rbdwho/os.h"
 #include "rbdwho/parse_addr.h"
 
@@ -24,21 +25,11 @@ enum verdict {
 	VERDICT_UNKNOWN = 0,  /* any doubt: no answer, an error, not a Nova instance */
 	VERDICT_ATTACHED,     /* Nova knows the instance */
 	VERDICT_ORPHAN,       /* Nova said 404 (or DELETED) while the holder still runs */
+	VERDICT_DEAD_CLIENT,  /* a watcher's host was fully checked and no running process
+				 there has the image open: the watch outlived its client */
 };
-const char *verdict_name(enum verdict v);  /* "UNKNOWN", "ATTACHED", "ORPHAN" */
-
-enum nova_state {
-	NOVA_NOT_ASKED = 0,  /* no UUID to ask about, or OpenStack not configured */
-	NOVA_FOUND,          /* 200 */
-	NOVA_GONE,           /* Nova's own 404 */
-	NOVA_ERROR,          /* timeout, 5xx, garbage, auth failure */
-};
-
-struct nova_answer {
-	enum nova_state state;
-	struct nova_server server;  /* filled when FOUND */
-	char *error;                /* why, when ERROR or NOT_ASKED */
-};
+/* "UNKNOWN", "ATTACHED", "ORPHAN", "DEAD" */
+const char *verdict_name(enum verdict v);
 
 enum holder_kind {
 	HOLDER_DOMAIN,   /* a libvirt domain (with its qemu pid when local) */
@@ -133,6 +124,7 @@ struct watcher_view {
 	struct source_check *checks;  /* every source asked for holders, and its answer */
 	size_t nchecks;
 	bool not_checked;     /* the host's processes could not be listed and no holder was found */
+	bool procs_checked;   /* the host's processes were listed without error */
 	bool resolved;        /* host, holders and verdicts filled in */
 	enum verdict verdict;
 	char *reason;
@@ -160,8 +152,15 @@ struct image_view {
 	struct strvec notes;    /* plain-language findings, e.g. the classic symptom */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
-/* The worst verdict among the watchers: ORPHAN > UNKNOWN > ATTACHED; UNKNOWN when none. */
+/* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
+ * UNKNOWN when none. */
 enum verdict image_view_verdict(const struct image_view *iv);
+
+/* Every failure to know in a resolved image, one line each, without repeats:
+ * Ceph's watcher list, Cinder, libvirt or the process scan on a host, Nova for
+ * a holder. Lines are appended to out. A non-empty list makes find and scan
+ * exit 4. OpenStack not configured is not among them (a note says so). */
+void image_view_errors(const struct image_view *iv, struct strvec *out);
 
 struct chain_opts {
 	struct ceph_opts ceph;
@@ -203,12 +202,23 @@ const char *chain_local_host(struct chain *ch);
  * next calls ask again. */
 void chain_forget(struct chain *ch);
 
-/* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk or
- * POOL/IMAGE — into pool and image (malloc'd). Without a pool, every pool is
- * searched. -EINVAL when the text is none of those forms, -ENOENT when no pool
- * has such an image. */
+/* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x] or
+ * POOL/IMAGE — into pool and image (malloc'd): chain_locate_all's first
+ * match (the browser's go-to). */
 int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 		 struct rw_error *err);
+
+/* Every image what the user typed may stand for, in every pool: a bare UUID
+ * may name a volume and an instance's disks, in several pools; none is
+ * picked. All pools are asked at once; a pool stops at its first failure,
+ * so a hung pool costs one timeout. Fills pools[i]/images[i] (appended); 0 with at least one match,
+ * and then pool_errors lists each pool that could not be asked ("POOL:
+ * reason"), as another match may hide there. Without a match: -ENOENT only
+ * when every pool answered; else the error of a pool that could not be asked
+ * (-ETIMEDOUT, -EIO, …), naming every such pool. -EINVAL on an unknown form;
+ * -EOPNOTSUPP for POOL/NAMESPACE/IMAGE (RADOS namespaces: not yet). */
+int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
+		     struct strvec *images, struct strvec *pool_errors, struct rw_error *err);
 
 /* Image info, Cinder's view and the raw watcher list; watchers not yet resolved. */
 int chain_load_image(struct chain *ch, const char *pool, const char *image,
@@ -219,7 +229,11 @@ int chain_load_image(struct chain *ch, const char *pool, const char *image,
 void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 			   struct watcher_view *w);
 
-/* chain_load_image + resolve every watcher + the notes. */
+/* chain_load_image + resolve every watcher + the notes, for one known image. */
+int chain_find_image(struct chain *ch, const char *pool, const char *image,
+		     struct image_view **out, struct rw_error *err);
+
+/* chain_locate + chain_find_image. */
 int chain_find(struct chain *ch, const char *spec, struct image_view **out,
 	       struct rw_error *err);
 

@@ -13,7 +13,8 @@
  *   -EACCES     credentials refused                 exit 4
  *   -EIO        any other backend failure           exit 4
  *   -EPROTO     a backend answered garbage          exit 4
- *   -EPERM      an action refused by a safety check exit 5 */
+ *   -EPERM      an action refused by a safety check exit 5
+ *   -EOPNOTSUPP a form rbdwho does not handle yet    exit 1 */
 enum { RW_EXIT_OK = 0, RW_EXIT_FAIL = 1, RW_EXIT_USAGE = 2, RW_EXIT_NOTFOUND = 3,
        RW_EXIT_BACKEND = 4, RW_EXIT_REFUSED = 5 };
 

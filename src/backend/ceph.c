@@ -85,7 +85,7 @@ static int ceph_read_conf(rados_t cl, const struct ceph_opts *o, struct rw_error
 
 	if (rc < 0 && (o->conf || !str_empty(env))) {
 		const char *path = o->conf ? o->conf : env;
-		return rw_error_set(err, rc == -ENOENT ? -ENOENT : -EINVAL,
+		return rw_error_set(err, -EINVAL,
 		                    "cannot read Ceph config %s%s: %s", path,
 		                    o->conf ? "" : " (from CEPH_CONF)", strerror(-rc));
 	}

@@ -62,18 +62,17 @@ static const char *cinder_state_name(enum cinder_state s)
 static struct json_object *nova_json(const struct nova_answer *a)
 {
 	struct json_object *o = json_object_new_object();
+	/* every field always present (doc/json-schema.md): null when not known */
+	const struct nova_server *s = &a->server;
+	bool found = a->state == NOVA_FOUND;
 	json_object_object_add(o, "state", jstr(nova_state_name(a->state)));
-	if (a->state == NOVA_FOUND) {
-		const struct nova_server *s = &a->server;
-		json_object_object_add(o, "id", jstr(s->id));
-		json_object_object_add(o, "name", jstr(s->name));
-		json_object_object_add(o, "status", jstr(s->status));
-		json_object_object_add(o, "host", jstr(s->host));
-		json_object_object_add(o, "instance_name", jstr(s->instance_name));
-		json_object_object_add(o, "project_id", jstr(s->project_id));
-	}
-	if (a->error)
-		json_object_object_add(o, "error", jstr(a->error));
+	json_object_object_add(o, "id", jstr(found ? s->id : NULL));
+	json_object_object_add(o, "name", jstr(found ? s->name : NULL));
+	json_object_object_add(o, "status", jstr(found ? s->status : NULL));
+	json_object_object_add(o, "host", jstr(found ? s->host : NULL));
+	json_object_object_add(o, "instance_name", jstr(found ? s->instance_name : NULL));
+	json_object_object_add(o, "project_id", jstr(found ? s->project_id : NULL));
+	json_object_object_add(o, "error", jstr(a->error));
 	return o;
 }
 
@@ -149,10 +148,13 @@ static struct json_object *watcher_json(const struct watcher_view *w)
 static struct json_object *cinder_json(const struct image_view *iv)
 {
 	struct json_object *o = json_object_new_object();
+	bool found = iv->cinder_state == CINDER_FOUND;
 	json_object_object_add(o, "state", jstr(cinder_state_name(iv->cinder_state)));
-	if (iv->cinder_state == CINDER_FOUND) {
-		json_object_object_add(o, "status", jstr(iv->cinder.status));
-		json_object_object_add(o, "name", jstr(iv->cinder.name));
+	json_object_object_add(o, "status", jstr(found ? iv->cinder.status : NULL));
+	json_object_object_add(o, "name", jstr(found ? iv->cinder.name : NULL));
+	if (!found) {
+		json_object_object_add(o, "attachments", NULL);
+	} else {
 		struct json_object *att = json_object_new_array();
 		for (size_t i = 0; i < iv->cinder.natt; i++) {
 			const struct cinder_attachment *a = &iv->cinder.att[i];
@@ -165,8 +167,7 @@ static struct json_object *cinder_json(const struct image_view *iv)
 		}
 		json_object_object_add(o, "attachments", att);
 	}
-	if (iv->cinder_error)
-		json_object_object_add(o, "error", jstr(iv->cinder_error));
+	json_object_object_add(o, "error", jstr(iv->cinder_error));
 	return o;
 }
 
@@ -200,6 +201,13 @@ struct json_object *report_image_json(const struct image_view *iv)
 	for (size_t i = 0; i < iv->notes.n; i++)
 		json_object_array_add(notes, jstr(iv->notes.v[i]));
 	json_object_object_add(o, "notes", notes);
+	struct strvec errs = {0};
+	image_view_errors(iv, &errs);
+	struct json_object *errors = json_object_new_array();
+	for (size_t i = 0; i < errs.n; i++)
+		json_object_array_add(errors, jstr(errs.v[i]));
+	json_object_object_add(o, "errors", errors);
+	strvec_free(&errs);
 	return o;
 }
 
@@ -349,6 +357,14 @@ void report_image_text(FILE *out, const struct image_view *iv)
 		fprintf(out, "! %s\n", safe);
 		free(safe);
 	}
+	struct strvec errs = {0};
+	image_view_errors(iv, &errs);
+	for (size_t i = 0; i < errs.n; i++) {
+		char *safe = sanitize_terminal(errs.v[i]);
+		fprintf(out, "! could not know: %s\n", safe);
+		free(safe);
+	}
+	strvec_free(&errs);
 }
 
 /* ---- processes ---- */

@@ -2,6 +2,7 @@
  * Text rows stream out as images are found; JSON is printed once at the end. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rbdwho/cli.h"
 #include "rbdwho/redact.h"
@@ -11,11 +12,34 @@
 
 struct scan_state {
 	const struct options *o;
-	struct json_object *images, *errors, *unchecked;
+	struct json_object *images, *unchecked;
 	struct strvec unchecked_rows; /* text: printed last, under their own heading */
-	size_t shown, orphans;
+	struct strvec errors;   /* pools and images that could not be looked at, failures to know */
+	size_t *error_count;    /* how many times each of errors came up */
+	size_t shown, orphans, not_judged;
 	struct scan_progress last;
 };
+
+/* One failure, counted once per occurrence: a Nova that is down is one line
+ * ("… (37 times)"), not 37. */
+static void add_error(struct scan_state *st, const char *msg)
+{
+	for (size_t i = 0; i < st->errors.n; i++)
+		if (strcmp(st->errors.v[i], msg) == 0) {
+			st->error_count[i]++;
+			return;
+		}
+	strvec_push(&st->errors, msg);
+	st->error_count = xrealloc(st->error_count, st->errors.n * sizeof *st->error_count);
+	st->error_count[st->errors.n - 1] = 1;
+}
+
+static char *error_line(const struct scan_state *st, size_t i)
+{
+	return st->error_count[i] > 1 ? xasprintf("%s (%zu times)", st->errors.v[i],
+						  st->error_count[i])
+				      : xstrdup(st->errors.v[i]);
+}
 
 static void on_progress(const struct scan_progress *p, void *user)
 {
@@ -28,11 +52,14 @@ static void print_rows(const struct image_view *iv)
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		const struct watcher_view *w = &iv->watchers[i];
 		const struct holder *h = w->nholders ? &w->holders[0] : NULL;
-		char *row = xasprintf("%-8s %s/%s  %s  %s%s%s  %s%s%s", verdict_name(w->verdict),
+		/* the reason column: why a watcher is not ATTACHED */
+		bool why = w->verdict != VERDICT_ATTACHED && w->reason;
+		char *row = xasprintf("%-8s %s/%s  %s  %s%s%s  %s%s%s%s%s", verdict_name(w->verdict),
 				      iv->pool, iv->image, w->address, w->host ? w->host : "?",
 				      w->cephx_user ? " " : "", w->cephx_user ? w->cephx_user : "",
 				      h && h->name ? h->name : "-", h && h->uuid ? " " : "",
-				      h && h->uuid ? h->uuid : "");
+				      h && h->uuid ? h->uuid : "", why ? "  -- " : "",
+				      why ? w->reason : "");
 		char *safe = sanitize_terminal(row);
 		printf("%s\n", safe);
 		free(safe);
@@ -71,6 +98,13 @@ static void on_found(struct image_view *iv, void *user)
 	note_unchecked(st, iv);
 	bool orphan = image_view_verdict(iv) == VERDICT_ORPHAN;
 	st->orphans += orphan;
+	struct strvec errs = {0};
+	image_view_errors(iv, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		add_error(st, errs.v[i]);
+	strvec_free(&errs);
+	for (size_t i = 0; i < iv->nwatchers; i++)
+		st->not_judged += iv->watchers[i].verdict == VERDICT_UNKNOWN;
 	if (!st->o->orphans || orphan) {
 		st->shown++;
 		if (st->o->json)
@@ -85,14 +119,24 @@ static void on_pool_error(const char *pool, const struct rw_error *e, void *user
 {
 	struct scan_state *st = user;
 	char *msg = xasprintf("pool %s: %s", pool, e->msg);
-	if (st->o->json) {
-		json_object_array_add(st->errors, json_object_new_string(msg));
-	} else {
-		char *safe = sanitize_terminal(msg);
+	add_error(st, msg);
+	free(msg);
+}
+
+/* The text summary's tail: how many watchers could not be judged, and every
+ * failure to know, on standard error. */
+static void scan_print_errors(const struct scan_state *st)
+{
+	if (st->not_judged)
+		fprintf(stderr, "%zu watcher%s not judged (UNKNOWN): see the reason column%s\n",
+			st->not_judged, st->not_judged == 1 ? "" : "s",
+			st->errors.n ? " and the errors below" : "");
+	for (size_t i = 0; i < st->errors.n; i++) {
+		char *line = error_line(st, i), *safe = sanitize_terminal(line);
 		fprintf(stderr, "rbdwho: %s\n", safe);
 		free(safe);
+		free(line);
 	}
-	free(msg);
 }
 
 int cli_scan(const struct options *o)
@@ -105,7 +149,6 @@ int cli_scan(const struct options *o)
 	for (int i = 0; i < o->nargs; i++)
 		strvec_push(&pools, o->args[i]);
 	struct scan_state st = {.o = o, .images = json_object_new_array(),
-				.errors = json_object_new_array(),
 				.unchecked = json_object_new_array()};
 	struct scan_callbacks cb = {.found = on_found, .progress = on_progress,
 				    .pool_error = on_pool_error, .user = &st};
@@ -116,7 +159,14 @@ int cli_scan(const struct options *o)
 	} else if (o->json) {
 		struct json_object *root = json_object_new_object();
 		json_object_object_add(root, "images", json_object_get(st.images));
-		json_object_object_add(root, "errors", json_object_get(st.errors));
+		struct json_object *ej = json_object_new_array();
+		for (size_t i = 0; i < st.errors.n; i++) {
+			char *line = error_line(&st, i);
+			json_object_array_add(ej, json_object_new_string(line));
+			free(line);
+		}
+		json_object_object_add(root, "errors", ej);
+		json_object_object_add(root, "not_judged", json_object_new_int64((int64_t)st.not_judged));
 		json_object_object_add(root, "images_scanned",
 				       json_object_new_int64((int64_t)st.last.images_done));
 		json_object_object_add(root, "with_watchers",
@@ -126,6 +176,7 @@ int cli_scan(const struct options *o)
 		json_object_object_add(root, "elapsed_ms", json_object_new_int64(clock_ms() - t0));
 		cli_print_json(root);
 	} else {
+		scan_print_errors(&st);  /* before the summary, which stays the last line */
 		fprintf(stderr, "scanned %zu image%s in %zu pool%s: %zu with watchers, %zu orphan%s "
 				"(%.2f s)\n", st.last.images_done, st.last.images_done == 1 ? "" : "s",
 			st.last.pools_total, st.last.pools_total == 1 ? "" : "s",
@@ -137,13 +188,15 @@ int cli_scan(const struct options *o)
 		for (size_t i = 0; i < st.unchecked_rows.n; i++)
 			printf("  %s\n", st.unchecked_rows.v[i]);
 	}
-	/* a scan that could not look everywhere is incomplete, whatever it found */
-	if (rc == 0 && json_object_array_length(st.unchecked) + st.unchecked_rows.n > 0)
+	/* something could not be known, or some host could not be looked at: the
+	 * scan is incomplete, never a clean "0 orphans" */
+	if (rc == 0 && (st.errors.n || json_object_array_length(st.unchecked) || st.unchecked_rows.n))
 		rc = RW_EXIT_BACKEND;
 	json_object_put(st.images);
-	json_object_put(st.errors);
 	json_object_put(st.unchecked);
 	strvec_free(&st.unchecked_rows);
+	strvec_free(&st.errors);
+	free(st.error_count);
 	strvec_free(&pools);
 	chain_free(ch);
 	return rc;

@@ -18,6 +18,12 @@ fi
 # shellcheck disable=SC1091
 . "$SANDBOX_DIR/env"
 
+# Every --json output of the suites is kept and checked against doc/json-schema.md
+# (tests that need the binary itself, such as valgrind's, use $RBDWHO_REAL).
+export RBDWHO_REAL=$RBDWHO RBDWHO_JSON_DIR=$SANDBOX_DIR/json-outputs
+mkdir -p "$RBDWHO_JSON_DIR"
+RBDWHO=$here/record-json
+
 passed=0 failed=0 skipped=0 failures=""
 for t in "$here"/t_*.sh; do
   name=$(basename "$t" .sh)
@@ -30,6 +36,13 @@ for t in "$here"/t_*.sh; do
     *) failed=$((failed + 1)); failures="$failures $name" ;;
   esac
 done
+echo "== json schema"
+shopt -s nullglob
+if python3 "$here/json_schema.py" "$top/doc/json-schema.md" "$RBDWHO_JSON_DIR"/out.??????; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); failures="$failures json_schema"
+fi
 [ -n "$failures" ] && echo "integration: failed:$failures"
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -18,7 +18,7 @@ vg() {  # vg NAME WANT-EXIT ARGS…: no valgrind error or definite/indirect leak
   local name=$1 want=$2; shift 2
   valgrind --quiet --error-exitcode=99 --suppressions="$(dirname "$0")/../valgrind.supp" --leak-check=full --show-leak-kinds=definite,indirect \
     --errors-for-leak-kinds=definite,indirect --log-file="$T/$name.vg" \
-    "$RBDWHO" "$@" >"$T/$name.out" 2>&1
+    "${RBDWHO_REAL:-$RBDWHO}" "$@" >"$T/$name.out" 2>&1
   local rc=$?
   if [ $rc -eq 99 ]; then fail "valgrind: $name ($(grep -m1 -E 'Invalid|uninitialised|definitely|indirectly' "$T/$name.vg"))"
   elif [ $rc -ne "$want" ]; then fail "valgrind: $name exited $rc, want $want"

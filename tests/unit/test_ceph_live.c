@@ -156,7 +156,8 @@ static void test_bad_configs(void **state)
 	struct rw_error err = {0};
 	off_t noise;
 
-	assert_int_equal(connect_capturing_stderr(&o, &err, &noise), -ENOENT);
+	/* a config file that cannot be read is a bad setting (exit 2), never "not found" */
+	assert_int_equal(connect_capturing_stderr(&o, &err, &noise), -EINVAL);
 	assert_non_null(strstr(err.msg, "cannot read Ceph config"));
 	assert_non_null(strstr(err.msg, missing));
 
