@@ -24,6 +24,7 @@
 	_(ORPHAN,     "orphan",      "the ORPHAN verdict") \
 	_(ATTACHED,   "attached",    "the ATTACHED verdict") \
 	_(UNKNOWN,    "unknown",     "the UNKNOWN verdict") \
+	_(DEAD,       "dead",        "the DEAD verdict: a watch no running process holds") \
 	_(WATCHED,    "watched",     "images that have watchers") \
 	_(LABEL,      "label",       "field names in the details pane") \
 	_(DIALOG,     "dialog",      "dialog boxes") \

@@ -52,9 +52,16 @@ void scan_start(struct ui *ui, bool all)
 	jobs_submit(ui->js, j);
 }
 
+/* The scan view's order: what needs the operator first. */
+static const int verdict_ranks[] = {
+	[VERDICT_ORPHAN] = 0, [VERDICT_UNKNOWN] = 1, [VERDICT_DEAD_CLIENT] = 2,
+	[VERDICT_ATTACHED] = 3,
+};
+#define NRANKS 4
+
 static int verdict_rank(enum verdict v)
 {
-	return v == VERDICT_ORPHAN ? 0 : v == VERDICT_UNKNOWN ? 1 : 2;
+	return (unsigned)v < sizeof verdict_ranks / sizeof verdict_ranks[0] ? verdict_ranks[v] : 1;
 }
 
 static void scan_rows(struct ui *ui)
@@ -66,7 +73,7 @@ static void scan_rows(struct ui *ui)
 		pane_clear(&s->results);
 	else
 		pane_reset(&s->results);
-	for (int rank = 0; rank < 3; rank++)
+	for (int rank = 0; rank < NRANKS; rank++)
 		for (size_t i = 0; i < s->nivs; i++) {
 			struct image_view *iv = s->ivs[i];
 			enum verdict v = image_view_verdict(iv);
@@ -148,11 +155,14 @@ void scan_draw(struct ui *ui)
 	struct scan_state *s = &ui->scan;
 	struct rect r = {1, 0, LINES - 2, COLS};
 	/* what was found, by verdict: an ATTACHED image is not an orphan found */
-	size_t n[3] = {0};
+	size_t n[NRANKS] = {0};
 	for (size_t i = 0; i < s->nivs; i++)
 		n[verdict_rank(image_view_verdict(s->ivs[i]))]++;
-	char *title = xasprintf("Orphan scan: %s: %zu orphan%s, %zu unknown, %zu attached%s%s",
-				s->scope ? s->scope : "", n[0], n[0] == 1 ? "" : "s", n[1], n[2],
+	char dead[32] = "";
+	if (n[2])  /* dead clients are rare: named only when there are some */
+		snprintf(dead, sizeof dead, ", %zu dead", n[2]);
+	char *title = xasprintf("Orphan scan: %s: %zu orphan%s, %zu unknown%s, %zu attached%s%s",
+				s->scope ? s->scope : "", n[0], n[0] == 1 ? "" : "s", n[1], dead, n[3],
 				s->running ? ", scanning" : ", done",
 				s->results.filter ? " /" : "");
 	draw_box(ui, r, title, true);
