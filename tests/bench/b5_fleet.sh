@@ -36,12 +36,14 @@ fleet_down() { # takes the current fleet down now (the exit trap would too)
 	"$SB/down" "$SANDBOX_DIR" >/dev/null 2>&1 || die "down $SANDBOX_DIR failed"
 }
 
-# hold_spread: PER_HOST images on every host, each held by a plain qemu there.
+# hold_spread: PER_HOST images on every host, each held by a plain qemu there. The
+# volumes' UUIDs are random, as Cinder's are: the pool's order (the scan's) interleaves
+# the hosts, rather than listing each host's images side by side.
 hold_spread() {
 	local h k v out
 	for h in $SANDBOX_HOSTS; do
 		for ((k = 0; k < PER_HOST; k++)); do
-			v=$(printf 'b5b5b5b5-0000-4000-8000-%04d%08d' "${h#c}" "$k")
+			v=$(cat /proc/sys/kernel/random/uuid)
 			"$OPS" rbd create --size 64 "volumes/volume-$v" || die "rbd create volume-$v"
 			out=$("$SB/hold" "$SANDBOX_DIR" "volumes/volume-$v" --name "instance-b5$h$k" \
 				--uuid "$(printf 'b5b5b5b5-1111-4000-8000-%04d%08d' "${h#c}" "$k")" --host "$h" 2>&1) ||
