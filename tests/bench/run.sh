@@ -9,7 +9,7 @@ top=$(cd "$here/../.." && pwd)
 logs=$top/${BUILD:-build/rel}/bench/logs
 out=$("$here/build.sh" 2>&1) || { echo "$out" | tail -n 20; echo "bench: cannot build bench_tool"; exit 1; }
 mkdir -p "$logs"
-benches=${BENCHES:-b1_scan b2_find b3_browser b4_chain}
+benches=${BENCHES:-b1_scan b2_find b3_browser b4_chain b5_fleet}
 echo "rbdwho benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
 	"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/^Mem/ {print $2}') GB RAM," \
 	"load $(cut -d' ' -f1-3 /proc/loadavg)"
