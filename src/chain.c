@@ -150,6 +150,11 @@ const char *chain_local_host(struct chain *ch) { return ch->local_host; }
 const struct config *chain_config(struct chain *ch) { return ch->cfg; }
 int chain_timeout_ms(struct chain *ch) { return ch->timeout_ms; }
 
+void chain_kill_children(void)
+{
+	ssh_kill_all();
+}
+
 void chain_forget(struct chain *ch)
 {
 	pthread_mutex_lock(&ch->lock);

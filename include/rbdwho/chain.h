@@ -202,6 +202,12 @@ const char *chain_local_host(struct chain *ch);
  * next calls ask again. */
 void chain_forget(struct chain *ch);
 
+/* Ends every helper process a chain started (the ssh masters and commands of
+ * every chain), without touching the chains themselves: for a process that
+ * leaves at once while workers may still be inside a chain call. Safe in a
+ * signal handler. */
+void chain_kill_children(void);
+
 /* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x] or
  * POOL/IMAGE — into pool and image (malloc'd): chain_locate_all's first
  * match (the browser's go-to). */

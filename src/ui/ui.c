@@ -982,6 +982,7 @@ int ui_run(const struct options *o)
 	/* Quitting must not wait on a hung backend: give the workers a moment,
 	 * then leave without touching anything they may still be using. */
 	if (jobs_shutdown(ui.js, UI_QUIT_WAIT_MS) < 0) {
+		chain_kill_children();  /* the ssh a hung worker waits on must not outlive us */
 		fflush(stdout);
 		fflush(stderr);
 		_exit(rc);
