@@ -14,26 +14,8 @@
 #include "rbdwho/parse_domxml.h"
 #include "rbdwho/util.h"
 
-/* Fixtures sit next to this file; tests run from the top of the tree. */
-static char *fixture_read(const char *name, size_t *len)
-{
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-	char *path = slash ? xasprintf("%.*s/fixtures/domxml/%s", (int)(slash - src), src, name)
-	                   : xasprintf("fixtures/domxml/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	return b.p;
-}
+#define FIXTURE_DIR "domxml"
+#include "fixture.h"
 
 static int parse_fixture(const char *name, struct domain_xml *d)
 {

@@ -18,26 +18,8 @@
 #define SERVER_ID "3f1c6a52-9d0e-4b7a-8c21-5e4d6f7a8b90"
 #define PROJECT_ID "b4f6c9a1e3d24c0f8a7e5d3c1b9a8f70"
 
-/* Fixtures sit next to this file; tests run from the top of the tree. */
-static char *fixture_read(const char *name, size_t *len)
-{
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-	char *path = slash ? xasprintf("%.*s/fixtures/os/%s", (int)(slash - src), src, name)
-	                   : xasprintf("fixtures/os/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	return b.p;
-}
+#define FIXTURE_DIR "os"
+#include "fixture.h"
 
 static char *endpoint_of(const char *fixture, const char *type, const char *ifc, const char *region,
                          int *rc)

@@ -34,26 +34,8 @@
 #define PASSWORD "right-pw-7c1e"
 #define APP_SECRET "app-secret-51d0"
 
-static char *fixture_read(const char *name, size_t *len)
-{
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-	char *path = slash ? xasprintf("%.*s/fixtures/os/%s", (int)(slash - src), src, name)
-	                   : xasprintf("fixtures/os/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	if (len)
-		*len = b.len;
-	return b.p;
-}
+#define FIXTURE_DIR "os"
+#include "fixture.h"
 
 /* ==== a scripted HTTP server ============================================== */
 

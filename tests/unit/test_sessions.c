@@ -15,26 +15,8 @@
 #include "rbdwho/parse_sessions.h"
 #include "rbdwho/util.h"
 
-/* Fixtures sit next to this file; tests run from the top of the tree. */
-static char *fixture_read(const char *name, size_t *len)
-{
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-	char *path = slash ? xasprintf("%.*s/fixtures/sessions/%s", (int)(slash - src), src, name)
-	                   : xasprintf("fixtures/sessions/%s", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	return b.p;
-}
+#define FIXTURE_DIR "sessions"
+#include "fixture.h"
 
 static int parse_str(const char *json, struct mon_sessions *s)
 {
