@@ -392,18 +392,3 @@ int virt_hostname(const char *uri, int timeout_ms, char **out, struct rw_error *
 	virt_result_free(r);
 	return 0;
 }
-
-void virt_domain_clear(struct virt_domain *d)
-{
-	domain_xml_clear(&d->xml);
-	free(d->state);
-	memset(d, 0, sizeof *d);
-}
-
-void virt_domains_free(struct virt_domains *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		virt_domain_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}

@@ -130,21 +130,6 @@ int virt_list_domains(const char *uri, int timeout_ms, struct virt_domains *out,
 	return 0;
 }
 
-void virt_domain_clear(struct virt_domain *d)
-{
-	domain_xml_clear(&d->xml);
-	free(d->state);
-	memset(d, 0, sizeof *d);
-}
-
-void virt_domains_free(struct virt_domains *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		virt_domain_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
 int virt_lookup_domain(const char *uri, const char *uuid, int timeout_ms,
 		       struct virt_domain *out, struct rw_error *err)
 {
