@@ -123,7 +123,7 @@ last_field volumes | grep -q "$IMG" && pass "audit: volumes listed" || fail "aud
 [ "$(records)" -ge 6 ] && pass "every attempt audited ($(records) records)" || fail "every attempt audited ($(records) records)"
 [ "$(stat -c %a "$AUDIT")" = 600 ] && pass "audit log is 0600" || fail "audit log is 0600"
 KEY=$(grep -o 'AQ[A-Za-z0-9+/]*==' "$D/keyring" | head -1)
-[ -n "$KEY" ] && ! grep -qF "$KEY" "$AUDIT" &&
+[ -n "$KEY" ] && ! grep -qF -- "$KEY" "$AUDIT" &&
   pass "no cephx key in the audit log" || fail "no cephx key in the audit log (or no key to look for)"
 
 destroy --yes >/dev/null 2>&1; rc=$?

@@ -177,7 +177,7 @@ fault() {  # fault SERVICE STATUS [BARE]
 	"$SB/osdata" "$D" fault "$1" "$(python3 -c 'import json,sys; print(json.dumps({"status": int(sys.argv[1]), "message": sys.argv[2]}))' "$2" "Error ${3:-} $KEY. $ECHO")" >/dev/null
 }
 fault nova 500 "$REALPW"
-grep -qF "$REALPW" "$D/faults.json" && pass "the Nova fault echoes the password" ||
+grep -qF -- "$REALPW" "$D/faults.json" && pass "the Nova fault echoes the password" ||
 	fail "the Nova fault echoes the password"
 commands nova500
 grep -q 'HTTP 500' "$O/nova500-find.out" && pass "Nova's 500 reached the output" ||
