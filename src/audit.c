@@ -67,6 +67,8 @@ char *audit_format(const struct audit_record *r, time_t when, const char *user,
 	json_object_object_add(o, "volumes", vols);
 	audit_add_text(o, "verdict", r->verdict);
 	audit_add_text(o, "nova", r->nova);
+	audit_add_text(o, "target", r->target);
+	audit_add_text(o, "checked", r->checked);
 	audit_add_text(o, "outcome", r->outcome);
 	audit_add_text(o, "reason", r->reason);
 

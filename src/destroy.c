@@ -8,6 +8,7 @@
 
 #include "rbdwho/audit.h"
 #include "rbdwho/destroy.h"
+#include "rbdwho/remedy.h"
 #include "rbdwho/virt.h"
 #include "destroy_internal.h"
 
@@ -129,20 +130,12 @@ int destroy_prepare(struct chain *ch, const char *domain, const char *host,
 static int check_intent(const struct destroy_plan *plan, const struct destroy_checks *c,
                         struct rw_error *err)
 {
-	if (c->read_only)
-		return rw_error_set(err, -EPERM, "read-only mode: nothing is destroyed");
+	if (remedy_check_mode(c->read_only, "destroyed", err) < 0)
+		return err->code;
 	if (plan->verdict != VERDICT_ORPHAN && !c->force)
 		return rw_error_set(err, -EPERM, "verdict is %s: %s — refusing; --force overrides",
 		                    verdict_name(plan->verdict), plan->reason ? plan->reason : "?");
-	if (!c->confirmation)
-		return rw_error_set(err, -EPERM,
-		                    "not confirmed: no terminal to ask on (--yes confirms)");
-	if (!plan->name || strcmp(c->confirmation, plan->name) != 0)
-		return rw_error_set(err, -EPERM,
-		                    "the typed confirmation does not match the domain "
-		                    "name '%s'",
-		                    plan->name ? plan->name : "?");
-	return 0;
+	return remedy_check_typed(c->confirmation, plan->name, "domain name", err);
 }
 
 /* Lists the volumes of a that b lacks into out, ", "-separated. */
@@ -197,31 +190,6 @@ int destroy_check(const struct destroy_plan *plan, const struct destroy_checks *
 	return rc;
 }
 
-static void record_outcome(struct chain *ch, const struct destroy_plan *plan, const char *outcome,
-                           const char *reason, struct rw_error *werr)
-{
-	const struct config *cfg = chain_config(ch);
-	char *nova = destroy_nova_text(&plan->nova);
-	char *where = plan->process ? xasprintf("process %ld (start %llu, uid %ld)", plan->pid,
-	                                        plan->start_ticks, plan->uid)
-	                            : NULL;
-	struct audit_record r = {
-	    .action = plan->process ? "terminate" : "destroy",
-	    .host = plan->host,
-	    .uri = plan->process ? where : plan->uri,
-	    .domain = plan->name,
-	    .uuid = plan->uuid,
-	    .volumes = &plan->volumes,
-	    .verdict = verdict_name(plan->verdict),
-	    .nova = nova,
-	    .outcome = outcome,
-	    .reason = reason,
-	};
-	audit_write(cfg->audit_log, cfg->syslog, &r, werr);
-	free(nova);
-	free(where);
-}
-
 /* Everything before the call: intent, audit log, the domain re-read by UUID. */
 static int destroy_preflight(struct chain *ch, const struct destroy_plan *plan,
                              const struct destroy_checks *checks, struct rw_error *why)
@@ -229,11 +197,11 @@ static int destroy_preflight(struct chain *ch, const struct destroy_plan *plan,
 	int rc = destroy_check(plan, checks, NULL, why);
 	if (rc < 0)
 		return rc;
-	struct rw_error e = {0};
-	if (audit_check_writable(chain_config(ch)->audit_log, &e) < 0)
-		return rw_error_set(why, -EPERM, "%s — refusing to act unaudited", e.msg);
+	if (remedy_check_audit(ch, why) < 0)
+		return why->code;
 	if (plan->process)
 		return destroy_process_preflight(ch, plan, why);
+	struct rw_error e = {0};
 	struct virt_domain fresh;
 	memset(&fresh, 0, sizeof fresh);
 	rc = virt_lookup_domain(plan->uri, plan->uuid, chain_timeout_ms(ch), &fresh, &e);
@@ -252,13 +220,13 @@ static int destroy_preflight(struct chain *ch, const struct destroy_plan *plan,
 int destroy_execute(struct chain *ch, const struct destroy_plan *plan,
                     const struct destroy_checks *checks, struct rw_error *err)
 {
-	struct rw_error why = {0}, werr = {0};
+	struct rw_error why = {0};
 	int rc = destroy_preflight(ch, plan, checks, &why);
-	const char *outcome = "refused";
+	enum remedy_outcome outcome = REMEDY_REFUSED;
 	if (rc == 0) {
 		rc = plan->process ? destroy_process_terminate(ch, plan, &why)
 		                   : virt_destroy_domain(plan->uri, plan->uuid, chain_timeout_ms(ch), &why);
-		outcome = rc == 0 ? "destroyed" : "failed";
+		outcome = rc == 0 ? REMEDY_DONE : REMEDY_FAILED;
 	}
 	/* A forced destroy says so in the trail: that is what an audit is read for. */
 	char *done =
@@ -266,17 +234,26 @@ int destroy_execute(struct chain *ch, const struct destroy_plan *plan,
 	        ? xstrdup(plan->reason)
 	        : xasprintf("forced (--force) past verdict %s: %s", verdict_name(plan->verdict),
 	                    plan->reason ? plan->reason : "?");
-	record_outcome(ch, plan, outcome, rc == 0 ? done : why.msg, &werr);
+	char *nova = destroy_nova_text(&plan->nova);
+	char *where = plan->process ? xasprintf("process %ld (start %llu, uid %ld)", plan->pid,
+	                                        plan->start_ticks, plan->uid)
+	                            : NULL;
+	char *what = xasprintf("domain %s destroyed", plan->name ? plan->name : "?");
+	struct audit_record r = {
+	    .action = plan->process ? "terminate" : "destroy",
+	    .host = plan->host,
+	    .uri = plan->process ? where : plan->uri,
+	    .domain = plan->name,
+	    .uuid = plan->uuid,
+	    .volumes = &plan->volumes,
+	    .verdict = verdict_name(plan->verdict),
+	    .nova = nova,
+	    .reason = done,
+	};
+	rc = remedy_conclude(ch, &r, outcome, "destroyed", rc, &why, what, err);
+	free(what);
+	free(where);
+	free(nova);
 	free(done);
-	if (rc < 0 && werr.code)
-		return rw_error_set(err, rc, "%s (and the audit record failed: %s)", why.msg,
-		                    werr.msg);
-	if (rc < 0)
-		return rw_error_set(err, rc, "%s", why.msg);
-	if (werr.code) /* the domain is gone, but the operator must know the trail is not */
-		return rw_error_set(err, -EIO,
-		                    "domain %s destroyed, but the audit record failed: %s",
-		                    plan->name, werr.msg);
-	rw_error_clear(err);
-	return 0;
+	return rc;
 }

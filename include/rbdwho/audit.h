@@ -13,13 +13,16 @@
 /* What happened, as the caller knows it; every string may be NULL. The user
  * and the time are added by audit_write. Text is redacted before it is kept. */
 struct audit_record {
-	const char *action; /* "destroy" */
+	const char *action; /* "destroy", "terminate", "blocklist", "unlock", "delete-volume" */
 	const char *host, *uri;
 	const char *domain, *uuid;
 	const struct strvec *volumes; /* "pool/image" */
 	const char *verdict;          /* "ORPHAN", "ATTACHED", "UNKNOWN" */
 	const char *nova;    /* Nova's answer in words: "404", "200 ACTIVE", "error: …" */
-	const char *outcome; /* "refused", "destroyed", "failed" */
+	const char *target;  /* what else the action aimed at: a client address, a lock
+	                      * owner, a Cinder volume id; NULL for destroy */
+	const char *checked; /* what was checked just before acting, in words */
+	const char *outcome; /* "refused", "destroyed", "failed", "blocklisted", "deleted", … */
 	const char *reason;
 };
 

@@ -11,6 +11,10 @@
 int cli_connect(const struct options *o, struct chain **ch);
 /* Prints a command's failure and returns its exit status. */
 int cli_fail(const char *what, const struct rw_error *err);
+/* Asks for a typed confirmation: on stdin when it is a terminal, else on
+ * /dev/tty (stdin may be a pipe feeding something else). The answer without
+ * its newline, malloc'd; NULL when there is no terminal to ask on. */
+char *cli_ask(const char *prompt);
 /* Prints obj (pretty) on stdout and releases it. */
 void cli_print_json(struct json_object *obj);
 

@@ -1,6 +1,8 @@
 /* common.c — the commands' shared plumbing. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "rbdwho/redact.h"
 #include "cli_internal.h"
@@ -58,4 +60,35 @@ void cli_print_json(struct json_object *obj)
 	cli_put_json_text(s, stdout);
 	fputc('\n', stdout);
 	json_object_put(obj);
+}
+
+/* One line from f without its newline; "" on end of input. malloc'd. */
+static char *read_answer(FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+	if (n < 0) {
+		free(line);
+		return xstrdup("");
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+char *cli_ask(const char *prompt)
+{
+	if (isatty(STDIN_FILENO)) {
+		fputs(prompt, stderr);
+		fflush(stderr);
+		return read_answer(stdin);
+	}
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return NULL;
+	fputs(prompt, tty);
+	fflush(tty);
+	char *answer = read_answer(tty);
+	fclose(tty);
+	return answer;
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rbdwho/cli.h"
 #include "rbdwho/destroy.h"
@@ -84,40 +83,6 @@ static struct json_object *plan_json(const struct destroy_plan *p)
 	return o;
 }
 
-/* One line from f without its newline; "" on end of input. malloc'd. */
-static char *read_answer(FILE *f)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, f);
-	if (n < 0) {
-		free(line);
-		return xstrdup("");
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
-}
-
-/* The typed confirmation: from stdin when it is a terminal, else from /dev/tty
- * (stdin may be a pipe feeding something else); NULL when there is no terminal. */
-static char *ask_confirmation(const struct destroy_plan *p)
-{
-	static const char prompt[] = "Type the domain name to destroy it: ";
-	if (isatty(STDIN_FILENO)) {
-		fputs(prompt, stderr);
-		fflush(stderr);
-		return read_answer(stdin);
-	}
-	FILE *tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return NULL;
-	fputs(prompt, tty);
-	fflush(tty);
-	char *answer = read_answer(tty);
-	fclose(tty);
-	return answer;
-}
-
 /* Only ask when the answer can matter: read-only and a non-ORPHAN verdict
  * without --force are refused anyway, with a better reason than a typo. */
 static char *confirmation_for(const struct options *o, const struct destroy_plan *p)
@@ -126,7 +91,7 @@ static char *confirmation_for(const struct options *o, const struct destroy_plan
 		return xstrdup(p->name);
 	if (o->read_only || (p->verdict != VERDICT_ORPHAN && !o->force))
 		return xstrdup("");
-	return ask_confirmation(p);
+	return cli_ask("Type the domain name to destroy it: ");
 }
 
 static int report_outcome(const struct options *o, const struct destroy_plan *p, int rc,
