@@ -105,6 +105,8 @@ static void join_audit(struct chain *ch, struct blocklist_fences *out)
 {
 	const char *path = chain_config(ch)->audit_log;
 	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f && path && errno == ENOENT)
+		return; /* no record was ever written: nothing is rbdwho's */
 	if (!f) {
 		out->audit_note = xasprintf("the audit log %s could not be read (%s): no entry is "
 		                            "known to be rbdwho's",
