@@ -442,10 +442,12 @@ static void wait_after(struct chain *ch, const struct blocklist_plan *p, uint64_
 }
 
 /* What was checked, in words, for the audit record. */
-static char *checked_words(const struct blocklist_plan *p)
+static char *checked_words(const struct blocklist_plan *p, bool reread)
 {
 	struct buf b = {0};
-	buf_printf(&b, "re-read just before acting: client.%" PRIu64 " (%s on %s) watches", p->client,
+	buf_printf(&b, "%s: client.%" PRIu64 " (%s on %s) watches",
+	           reread ? "re-read just before acting" : "as planned (refused before the re-read)",
+	           p->client,
 	           p->cephx_user ? p->cephx_user : "cephx user unknown",
 	           p->host ? p->host : "unknown host");
 	for (size_t i = 0; i < p->nwatches; i++)
@@ -480,7 +482,7 @@ int blocklist_execute(struct chain *ch, const struct blocklist_plan *plan,
 	}
 	/* The record tells what was known at the moment of acting when it was re-read. */
 	const struct blocklist_plan *known = fresh.address ? &fresh : plan;
-	char *checked = checked_words(known);
+	char *checked = checked_words(known, known == &fresh);
 	char *done = blocklist_gate_allows(known->gate)
 	                 ? xasprintf("%s for %u s: %s", blocklist_gate_name(known->gate),
 	                             plan->expire_s, known->reason)
