@@ -136,6 +136,13 @@ int blocklist_check(const struct blocklist_plan *plan, const struct remedy_check
 {
 	if (remedy_check_mode(c->read_only, "blocklisted", err) < 0)
 		return err->code;
+	/* Not seen where it could not be looked: a failure to know, not a "no". */
+	if (plan->gate == BL_GATE_NO_WATCH && plan->pool_errors.n)
+		return rw_error_set(err, -EIO,
+		                    "%s watches no image in the pools that could be looked at, "
+		                    "and %zu could not be (%s%s): not known what a blocklist would cut",
+		                    plan->address ? plan->address : "?", plan->pool_errors.n,
+		                    plan->pool_errors.v[0], plan->pool_errors.n > 1 ? "; …" : "");
 	if (plan->gate == BL_GATE_NO_WATCH)
 		return rw_error_set(err, -EPERM, "%s", plan->reason ? plan->reason : "no watch");
 	if (!blocklist_gate_allows(plan->gate) && !c->force)
@@ -505,6 +512,8 @@ int blocklist_execute(struct chain *ch, const struct blocklist_plan *plan,
 	    .reason = done,
 	};
 	int arc = remedy_conclude(ch, &r, outcome, "blocklisted", rc, &why, what, err);
+	if (res)
+		res->outcome = outcome;
 	if (outcome == REMEDY_DONE && res)
 		wait_after(ch, known, epoch, res);
 	strvec_free(&vols);

@@ -120,6 +120,7 @@ struct blocklist_result {
 	struct strvec still_watched;  /* "pool/image" still listing the address at the deadline */
 	bool watch_gone;         /* every planned image stopped listing the address */
 	double waited_s;         /* how long the wait for the map and the watches took */
+	enum remedy_outcome outcome;  /* what the audit record says: refused, done, failed */
 };
 void blocklist_result_clear(struct blocklist_result *r);
 

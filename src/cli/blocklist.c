@@ -185,8 +185,10 @@ static int blocklist_add_run(const struct options *o, struct chain *ch, unsigned
 	                               .confirmation = typed};
 	struct blocklist_result res = {0};
 	rc = blocklist_execute(ch, &plan, &checks, &res, &err);
-	bool done = rc == 0 || res.epoch || res.waited_s > 0;
-	const char *outcome = done ? "blocklisted" : rc == -EPERM ? "refused" : "failed";
+	static const char *const outcomes[] = {
+	    [REMEDY_REFUSED] = "refused", [REMEDY_DONE] = "blocklisted", [REMEDY_FAILED] = "failed"};
+	bool done = res.outcome == REMEDY_DONE;
+	const char *outcome = outcomes[res.outcome];
 	if (o->json) {
 		struct json_object *j = plan_json(&plan);
 		json_object_object_add(j, "outcome", jstr(outcome));

@@ -153,6 +153,11 @@ static void test_check(void **state)
 	assert_int_equal(blocklist_check(&p, &c, &err), 0);
 	p.gate = BL_GATE_NO_WATCH; /* --force cannot make a watch to fence */
 	assert_int_equal(blocklist_check(&p, &c, &err), -EPERM);
+	/* no watch seen, but a pool could not be looked at: a failure to know */
+	strvec_push(&p.pool_errors, "backups: timed out");
+	assert_int_equal(blocklist_check(&p, &c, &err), -EIO);
+	assert_non_null(strstr(err.msg, "backups: timed out"));
+	strvec_free(&p.pool_errors);
 }
 
 static void test_manual(void **state)
