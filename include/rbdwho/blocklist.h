@@ -26,7 +26,7 @@
 /* Ceph's own default expiry for `osd blocklist add` without one: 1 h. */
 #define BLOCKLIST_DEFAULT_EXPIRE_S 3600u
 /* The longest expiry accepted: 30 days. A fence is meant to be temporary. */
-#define BLOCKLIST_MAX_EXPIRE_S (30u * 24u * 3600u)
+#define BLOCKLIST_MAX_EXPIRE_S 2592000u
 
 /* Why the gate allows or refuses, as an enum with its name beside it. */
 #define BLOCKLIST_GATES(X) \

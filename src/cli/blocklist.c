@@ -155,7 +155,8 @@ static int dry_run(const struct options *o, const struct blocklist_plan *p)
 		json_object_object_add(j, "outcome", jstr("dry-run"));
 		json_object_object_add(j, "error", NULL);
 		json_object_object_add(j, "manual_command", jstr(cmd));
-		result_json(j, NULL, false);
+		struct blocklist_result none = {0};
+		result_json(j, &none, false);
 		cli_print_json(j);
 	} else {
 		printf("dry run, nothing done; by hand:\n  %s\n", cmd);
