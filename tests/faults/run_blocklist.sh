@@ -54,8 +54,8 @@ run_find osd-stopped -- --config "$W/rbdwho.conf" blocklist "$ADDR" --yes --json
 kill -CONT "$OSD_PID"
 g=$(q 'd["gate"]'); p=$(q 'd["pools_not_checked"]'); ok=0
 rc_is 4 && [ "$g" = no-watch ] && printf '%s' "$p" | grep -q "volumes" &&
-  ! ceph osd blocklist ls 2>/dev/null | grep -qF "$ADDR" && bounded 30 || ok=1
-row ceph "blocklist with the OSD stopped" "exit 4, gate no-watch, the pools named, bounded" \
+  ! ceph osd blocklist ls 2>/dev/null | grep -qF "$ADDR" && bounded $((TMO * 2 + 2)) || ok=1
+row ceph "blocklist with the OSD stopped" "exit 4, gate no-watch, the pools named, ~one timeout (pools probed at once)" \
   "$(rc_text), $g, ${SECS}s: ${p:0:90}" $ok
 
 echo
