@@ -3,7 +3,8 @@
 # holder Nova knows (ATTACHED) refused and audited; --read-only, --dry-run and a
 # mistyped address change nothing; an ORPHAN fenced (the watch gone at once, the
 # fence listed as rbdwho's, then removed with --rm); a SIGKILLed holder whose
-# watch lingers (DEAD) fenced, its watch gone long before the OSD's own timeout.
+# watch lingers (DEAD) fenced, its watch gone long before the OSD's own timeout;
+# one client watching two images (rbd-fuse) — both listed, forced, both cut.
 set -u
 . "$(dirname "$0")/lib.sh"
 SB=$(cd "$(dirname "$0")/../sandbox" && pwd)
@@ -16,7 +17,15 @@ U1=$(new_uuid) U2=$(new_uuid)
 I1=volumes/volume-$(new_uuid) I2=volumes/volume-$(new_uuid)
 fenced=()
 held=()
+FUSE_PID= OPEN_PID=
 cleanup() {
+  # A fenced rbd-fuse would wait minutes on the files' close: it goes first, by KILL.
+  [ -n "$FUSE_PID" ] && kill -KILL "$FUSE_PID" 2>/dev/null && wait "$FUSE_PID" 2>/dev/null
+  [ -n "$OPEN_PID" ] && kill "$OPEN_PID" 2>/dev/null && wait "$OPEN_PID" 2>/dev/null
+  # (a dead FUSE daemon's mount answers ENOTCONN: mountpoint(1) no longer sees it)
+  [ -n "$FUSE_PID" ] && umount -l "$T/fmnt" 2>/dev/null
+  rbd rm "images/bl-f1-$$" >/dev/null 2>&1
+  rbd rm "images/bl-f2-$$" >/dev/null 2>&1
   for a in "${fenced[@]}"; do ceph osd blocklist rm "$a" >/dev/null 2>&1; done
   for n in "${held[@]}"; do "$SB/unhold" "$D" "$n" >/dev/null 2>&1; done
   "$SB/osdata" "$D" rm-server "$U1" >/dev/null 2>&1
@@ -114,7 +123,7 @@ kill -KILL "$(grep -o 'pid [0-9]*' "$T/hold2.log" | head -1 | cut -d' ' -f2)"
 deadline=$((SECONDS + 10))
 until [ "$("$RBDWHO" --config "$T/rbdwho.conf" find "$I2" --json 2>/dev/null | python3 -c 'import json,sys
 try: print(json.load(sys.stdin)["watchers"][0]["verdict"])
-except Exception: print("")')" = DEAD ] || [ $SECONDS -ge $deadline ]; do :; done
+except Exception: print("")')" = DEAD ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
 start=$SECONDS
 bl "$A2" --yes --json >"$T/dead.json" 2>"$T/dead.err"; rc=$?
 fenced+=("$A2")
@@ -125,4 +134,35 @@ fenced+=("$A2")
   fail "dead: the lingering watch gone"
 [ "$(json_get "$T/dead.json" 'd["osds_have_map"]')" = True ] && pass "dead: the OSDs have the new map" ||
   fail "dead: the OSDs have the new map"
+
+# --- one client, two images: rbd-fuse of a whole pool, both files held open.
+if ! command -v rbd-fuse >/dev/null || [ ! -e /dev/fuse ]; then
+  echo "  (no rbd-fuse or /dev/fuse: the two-image client is not tested)"
+  finish; exit
+fi
+rbd create --size 16 "images/bl-f1-$$" && rbd create --size 16 "images/bl-f2-$$" || fail "rbd create (fuse)"
+mkdir -p "$T/fmnt"
+rbd-fuse -f -p images -c "$CEPH_CONF" "$T/fmnt" >"$T/fuse.log" 2>&1 &
+FUSE_PID=$!
+deadline=$((SECONDS + 10))
+until [ -e "$T/fmnt/bl-f2-$$" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
+bash -c 'exec 3<"$1" 4<"$2"; exec sleep 120' _ "$T/fmnt/bl-f1-$$" "$T/fmnt/bl-f2-$$" &
+OPEN_PID=$!
+deadline=$((SECONDS + 10))
+until [ -n "$(addr_of "images/bl-f2-$$")" ] || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
+A3=$(addr_of "images/bl-f1-$$")
+[ -n "$A3" ] && [ "$A3" = "$(addr_of "images/bl-f2-$$")" ] &&
+  pass "rbd-fuse: one client ($A3) watches both images" || fail "rbd-fuse: one client watches both images"
+bl "$A3" --dry-run --json >"$T/fuse-plan.json" 2>/dev/null
+[ "$(json_get "$T/fuse-plan.json" 'sorted(i["image"] for i in d["images"])')" = "['bl-f1-$$', 'bl-f2-$$']" ] &&
+  pass "two images: the plan lists both (a blocklist cuts them all)" || fail "two images: the plan lists both"
+[ "$(json_get "$T/fuse-plan.json" 'd["gate"]')" = unknown ] &&
+  pass "two images: rbd-fuse is no Nova instance: gate unknown" || fail "two images: gate unknown"
+bl "$A3" --yes --force --expire 2m --json >"$T/fuse.json" 2>"$T/fuse.err"; rc=$?
+fenced+=("$A3")
+[ $rc -eq 0 ] && [ "$(json_get "$T/fuse.json" 'd["watch_gone"]')" = True ] &&
+  ! watched_by "images/bl-f1-$$" "$A3" && ! watched_by "images/bl-f2-$$" "$A3" &&
+  pass "two images: --force blocklisted, both watches gone" || { fail "two images: both watches gone (exit $rc)"; cat "$T/fuse.err"; }
+last_field reason | grep -q "forced (--force) past gate unknown" &&
+  pass "two images: the audit says it was forced" || fail "two images: the audit says it was forced"
 finish
