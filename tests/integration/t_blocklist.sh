@@ -17,7 +17,7 @@ U1=$(new_uuid) U2=$(new_uuid)
 I1=volumes/volume-$(new_uuid) I2=volumes/volume-$(new_uuid)
 fenced=()
 held=()
-FUSE_PID= OPEN_PID=
+FUSE_PID="" OPEN_PID=""
 cleanup() {
   # A fenced rbd-fuse would wait minutes on the files' close: it goes first, by KILL.
   [ -n "$FUSE_PID" ] && kill -KILL "$FUSE_PID" 2>/dev/null && wait "$FUSE_PID" 2>/dev/null
