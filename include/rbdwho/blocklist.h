@@ -31,7 +31,8 @@
 /* Why the gate allows or refuses, as an enum with its name beside it. */
 #define BLOCKLIST_GATES(X) \
 	X(BL_GATE_DEAD, "dead", true)             /* no running process holds it */ \
-	X(BL_GATE_UNREACHABLE, "unreachable", true) /* its host could not be checked */ \
+	X(BL_GATE_UNREACHABLE, "unreachable", true) /* its host's processes could not be \
+	                                               listed (an unmapped host is unknown) */ \
 	X(BL_GATE_ORPHAN, "orphan", true)         /* a holder Nova says is gone */ \
 	X(BL_GATE_ATTACHED, "attached", false)    /* Nova knows it and it runs */ \
 	X(BL_GATE_UNKNOWN, "unknown", false)      /* any doubt */ \
