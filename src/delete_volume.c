@@ -212,19 +212,19 @@ static int gate_cinder(const struct delete_volume_plan *p, struct rw_error *why)
 		                    "cannot be known — refusing",
 		                    p->cinder_error ? p->cinder_error : "?");
 	}
+	char *list = joined(&p->attachments);
+	int rc = 0;
 	if (!p->status || strcmp(p->status, "available") != 0)
-		return rw_error_set(why, -EPERM,
-		                    "Cinder says the volume is '%s': only an available volume is "
-		                    "deleted",
-		                    p->status ? p->status : "(no status)");
-	if (p->attachments.n) {
-		char *list = joined(&p->attachments);
-		int rc = rw_error_set(why, -EPERM, "Cinder lists %zu attachment%s (%s): refusing",
-		                      p->attachments.n, p->attachments.n == 1 ? "" : "s", list);
-		free(list);
-		return rc;
-	}
-	return 0;
+		rc = rw_error_set(why, -EPERM,
+		                  "Cinder says the volume is '%s'%s%s%s: only an available volume "
+		                  "is deleted",
+		                  p->status ? p->status : "(no status)", *list ? " (attached: " : "",
+		                  list, *list ? ")" : "");
+	else if (p->attachments.n)
+		rc = rw_error_set(why, -EPERM, "Cinder lists %zu attachment%s (%s): refusing",
+		                  p->attachments.n, p->attachments.n == 1 ? "" : "s", list);
+	free(list);
+	return rc;
 }
 
 static int gate_ceph(const struct delete_volume_plan *p, struct rw_error *why)
