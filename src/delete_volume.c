@@ -380,13 +380,23 @@ static int delete_and_wait(struct chain *ch, const struct delete_volume_plan *pl
                            struct delete_volume_result *res, struct rw_error *why)
 {
 	struct os_client *os = chain_os(ch);
-	int rc = cinder_delete_volume(os, plan->volume, why);
+	struct rw_error e = {0};
+	int rc = cinder_delete_volume(os, plan->volume, &e);
+	if (rc == -ETIMEDOUT) { /* the DELETE may have arrived: say that it is not known */
+		res->end = DV_END_LOST;
+		return rw_error_set(why, rc,
+		                    "%s — whether Cinder accepted the DELETE is not known: check "
+		                    "with 'openstack volume show %s'",
+		                    e.msg, plan->volume);
+	}
 	if (rc == -ENOENT) /* someone else deleted it in between: not our doing */
 		rc = rw_error_set(why, -EIO, "Cinder no longer had volume %s at the DELETE (%s)",
-		                  plan->volume, why->msg);
+		                  plan->volume, e.msg);
+	else if (rc < 0)
+		rw_error_set(why, rc, "%s", e.msg);
 	if (rc < 0) {
 		res->end = DV_END_REJECTED;
-		res->message = xstrdup(why->msg);
+		res->message = xstrdup(e.msg);
 		return rc;
 	}
 	return wait_gone(os, plan->volume, wait_ms > 0 ? wait_ms : DV_WAIT_MS_DEFAULT, res, why);
