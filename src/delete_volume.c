@@ -22,7 +22,7 @@
 const char *delete_volume_end_name(enum delete_volume_end e)
 {
 	static const char *const names[] = {
-#define DV_X(en, n) [en] = n,
+#define DV_X(en, n) n, /* in the enum's order */
 	    DELETE_VOLUME_ENDS(DV_X)
 #undef DV_X
 	};
@@ -314,13 +314,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Cinder's word for why the delete failed: its newest user message. */
 static char *error_deleting_message(struct os_client *os, const char *id)
 {
@@ -335,12 +328,12 @@ static char *error_deleting_message(struct os_client *os, const char *id)
 static int wait_gone(struct os_client *os, const char *id, int wait_ms,
                      struct delete_volume_result *res, struct rw_error *why)
 {
-	long start = now_ms(), poll = DV_POLL_MS_FIRST;
+	long start = (long)clock_ms(), poll = DV_POLL_MS_FIRST;
 	struct rw_error last = {0};
 	for (;;) {
 		struct cinder_volume v;
 		int rc = cinder_get_volume(os, id, &v, &last);
-		res->waited_ms = now_ms() - start;
+		res->waited_ms = (long)clock_ms() - start;
 		if (rc == -ENOENT) {
 			res->end = DV_END_GONE;
 			free(res->status);
