@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"                                           qemu libvirt does not manage: -name/-uuid)\n"
 	"       rbdwho blocklist ADDRESS [--expire DURATION] [--force] [--yes] [--dry-run]\n"
 	"       rbdwho blocklist --rm ADDRESS | --list   the undo; the fences rbdwho made\n"
+	"       rbdwho delete-volume VOLUME [--yes] [--dry-run]  through Cinder, only when\n"
+	"                                           available, unattached and unwatched\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
 	"\n"
@@ -236,6 +238,7 @@ static int run_command(const struct options *o)
 	} commands[] = {
 		{"find", cli_find}, {"scan", cli_scan}, {"procs", cli_procs}, {"destroy", cli_destroy},
 		{"blocklist", cli_blocklist},
+		{"delete-volume", cli_delete_volume},
 	};
 	if (!o->command)
 		return ui_run(o);
