@@ -150,6 +150,9 @@ struct image_view {
 	size_t nwatchers;
 	char *watchers_error;   /* listing the watchers failed */
 	struct strvec notes;    /* plain-language findings, e.g. the classic symptom */
+	char *nspace;           /* the RADOS namespace; "" for the default one */
+	bool trashed;           /* in the rbd trash (moved there while perhaps still held) */
+	struct ceph_trash_entry trash;  /* when trashed: its id, source and times */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
 /* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
@@ -208,9 +211,15 @@ void chain_forget(struct chain *ch);
  * signal handler. */
 void chain_kill_children(void);
 
-/* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x] or
- * POOL/IMAGE — into pool and image (malloc'd): chain_locate_all's first
- * match (the browser's go-to). */
+/* Image names given to and returned by the chain (chain_locate*,
+ * chain_load_image, chain_find_image, chain_list_images, chain_probe) are
+ * "IMAGE" in the pool's default RADOS namespace and "NS/IMAGE" in namespace NS
+ * (volspec_split_ns). An image moved to the rbd trash is found under its
+ * name from before (its trash entry's), and loaded by its id.
+ *
+ * Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x],
+ * POOL/IMAGE or POOL/NS/IMAGE — into pool and image (malloc'd):
+ * chain_locate_all's first match (the browser's go-to). */
 int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 		 struct rw_error *err);
 
@@ -221,8 +230,10 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
  * and then pool_errors lists each pool that could not be asked ("POOL:
  * reason"), as another match may hide there. Without a match: -ENOENT only
  * when every pool answered; else the error of a pool that could not be asked
- * (-ETIMEDOUT, -EIO, …), naming every such pool. -EINVAL on an unknown form;
- * -EOPNOTSUPP for POOL/NAMESPACE/IMAGE (RADOS namespaces: not yet). */
+ * (-ETIMEDOUT, -EIO, …), naming every such pool. -EINVAL on an unknown form.
+ * A bare UUID is looked for in every RADOS namespace of every pool and in
+ * their trash (a pool whose namespaces or trash cannot be listed is a pool
+ * that could not be asked). */
 int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
 		     struct strvec *images, struct strvec *pool_errors, struct rw_error *err);
 

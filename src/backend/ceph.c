@@ -318,10 +318,33 @@ static int ceph_open_pool(struct ceph_conn *c, const char *pool, rados_ioctx_t *
 	return rc;
 }
 
+/* The pool's io context, set to a RADOS namespace (NULL or "": the default). */
+static int ceph_open_ns(struct ceph_conn *c, const char *pool, const char *nspace,
+                        rados_ioctx_t *io, struct rw_error *err)
+{
+	int rc = ceph_open_pool(c, pool, io, err);
+
+	if (rc == 0 && !str_empty(nspace))
+		rados_ioctx_set_namespace(*io, nspace);
+	return rc;
+}
+
+char *ceph_loc_spec(const struct ceph_loc *at)
+{
+	bool ns = !str_empty(at->nspace);
+	return xasprintf("%s/%s%s%s", at->pool, ns ? at->nspace : "", ns ? "/" : "", at->image);
+}
+
 /* ---- images ---- */
 
 int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_ref **out, size_t *n,
                      struct rw_error *err)
+{
+	return ceph_list_images_ns(c, pool, NULL, out, n, err);
+}
+
+int ceph_list_images_ns(struct ceph_conn *c, const char *pool, const char *nspace,
+                        struct ceph_image_ref **out, size_t *n, struct rw_error *err)
 {
 	rados_ioctx_t io;
 	rbd_image_spec_t *specs = NULL;
@@ -330,7 +353,7 @@ int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_re
 
 	*out = NULL;
 	*n = 0;
-	rc = ceph_open_pool(c, pool, &io, err);
+	rc = ceph_open_ns(c, pool, nspace, &io, err);
 	if (rc)
 		return rc;
 	/* -ERANGE says how many there are now; more may appear before the retry. */
@@ -414,22 +437,28 @@ void ceph_image_refs_free(struct ceph_image_ref *v, size_t n)
 
 /* Opens pool/image read-only (no watch of our own). An image removed since it
  * was listed is -ENOENT like any missing one. */
-static int ceph_open_image(struct ceph_conn *c, const char *pool, const char *image,
-                           rados_ioctx_t *io, rbd_image_t *img, struct rw_error *err)
+static int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados_ioctx_t *io,
+                           rbd_image_t *img, struct rw_error *err)
 {
-	int rc = ceph_open_pool(c, pool, io, err);
+	int rc = ceph_open_ns(c, at->pool, at->nspace, io, err);
 
 	if (rc)
 		return rc;
-	rc = rbd_open_read_only(*io, image, img, NULL);
+	/* a trashed image's name is no longer in the directory: by its id */
+	rc = at->trash_id ? rbd_open_by_id_read_only(*io, at->trash_id, img, NULL)
+	                  : rbd_open_read_only(*io, at->image, img, NULL);
 	if (rc == 0)
 		return 0;
 	rados_ioctx_destroy(*io);
+	char *spec = ceph_loc_spec(at);
 	if (rc == -ENOENT)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	char *what = xasprintf("cannot open image '%s/%s'", pool, image);
-	rc = ceph_fail(c, err, rc, what);
-	free(what);
+		rc = rw_error_set(err, -ENOENT, "image '%s' does not exist", spec);
+	else {
+		char *what = xasprintf("cannot open image '%s'", spec);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+	}
+	free(spec);
 	return rc;
 }
 
@@ -522,25 +551,33 @@ static int ceph_fill_info(rbd_image_t img, struct ceph_image_info *out)
 int ceph_image_info(struct ceph_conn *c, const char *pool, const char *image,
                     struct ceph_image_info *out, struct rw_error *err)
 {
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_image_info_at(c, &at, out, err);
+}
+
+int ceph_image_info_at(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_image_info *out,
+                       struct rw_error *err)
+{
 	rados_ioctx_t io;
 	rbd_image_t img;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = ceph_open_image(c, pool, image, &io, &img, err);
+	rc = ceph_open_image(c, at, &io, &img, err);
 	if (rc)
 		return rc;
 	rc = ceph_fill_info(img, out);
 	ceph_close_image(io, img);
 	if (rc < 0) {
 		ceph_image_info_clear(out);
-		char *what = xasprintf("cannot read image '%s/%s'", pool, image);
+		char *spec = ceph_loc_spec(at), *what = xasprintf("cannot read image '%s'", spec);
 		rc = ceph_fail(c, err, rc, what);
 		free(what);
+		free(spec);
 		return rc;
 	}
-	out->pool = xstrdup(pool);
-	out->name = xstrdup(image);
+	out->pool = xstrdup(at->pool);
+	out->name = xstrdup(at->image);
 	return 0;
 }
 
@@ -594,24 +631,33 @@ static int ceph_read_watchers(rbd_image_t img, struct ceph_watcher **out, size_t
 int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
                        struct ceph_watcher **out, size_t *n, struct rw_error *err)
 {
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_list_watchers_at(c, &at, out, n, err);
+}
+
+int ceph_list_watchers_at(struct ceph_conn *c, const struct ceph_loc *at,
+                          struct ceph_watcher **out, size_t *n, struct rw_error *err)
+{
 	rados_ioctx_t io;
 	rbd_image_t img;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	rc = ceph_open_image(c, pool, image, &io, &img, err);
+	rc = ceph_open_image(c, at, &io, &img, err);
 	if (rc)
 		return rc;
 	rc = ceph_read_watchers(img, out, n);
 	ceph_close_image(io, img);
+	char *spec = ceph_loc_spec(at);
 	if (rc == -ENOENT)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	if (rc < 0) {
-		char *what = xasprintf("cannot list the watchers of '%s/%s'", pool, image);
+		rc = rw_error_set(err, -ENOENT, "image '%s' does not exist", spec);
+	else if (rc < 0) {
+		char *what = xasprintf("cannot list the watchers of '%s'", spec);
 		rc = ceph_fail(c, err, rc, what);
 		free(what);
 	}
+	free(spec);
 	return rc;
 }
 
@@ -738,4 +784,120 @@ int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **fail
 void *ceph_rados_handle(struct ceph_conn *c)
 {
 	return c->cluster;
+}
+
+/* ---- RADOS namespaces and the trash ---- */
+
+int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *names,
+                         struct rw_error *err)
+{
+	rados_ioctx_t io;
+	size_t len = 1024;
+	char *buf = NULL;
+	int rc = ceph_open_pool(c, pool, &io, err);
+
+	if (rc)
+		return rc;
+	for (;;) {  /* -ERANGE says how long the list is now */
+		buf = xrealloc(buf, len);
+		size_t got = len;
+		rc = rbd_namespace_list(io, buf, &got);
+		if (rc == -ERANGE && got > len) {
+			len = got + 256;
+			continue;
+		}
+		len = got;
+		break;
+	}
+	rados_ioctx_destroy(io);
+	if (rc < 0) {
+		free(buf);
+		char *what = xasprintf("cannot list the namespaces of pool '%s'", pool);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+		return rc;
+	}
+	for (const char *p = buf; p < buf + len && *p; p += strlen(p) + 1)
+		strvec_push(names, p);
+	free(buf);
+	return 0;
+}
+
+const char *ceph_trash_source_name(int source)
+{
+	static const char *const names[] = {
+	    [RBD_TRASH_IMAGE_SOURCE_USER] = "user",
+	    [RBD_TRASH_IMAGE_SOURCE_MIRRORING] = "mirroring",
+	    [RBD_TRASH_IMAGE_SOURCE_MIGRATION] = "migration",
+	    [RBD_TRASH_IMAGE_SOURCE_REMOVING] = "removing",
+	    [RBD_TRASH_IMAGE_SOURCE_USER_PARENT] = "user_parent",
+	};
+	return source >= 0 && (size_t)source < sizeof names / sizeof names[0] && names[source]
+	           ? names[source]
+	           : "unknown";
+}
+
+static void ceph_trash_copy(const rbd_trash_image_info_t *in, struct ceph_trash_entry *out)
+{
+	out->id = xstrdup(in->id ? in->id : "");
+	out->name = xstrdup(in->name ? in->name : "");
+	out->source = (int)in->source;
+	out->deleted = in->deletion_time;
+	out->deferment_end = in->deferment_end_time;
+}
+
+int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
+                    struct ceph_trash_entry **out, size_t *n, struct rw_error *err)
+{
+	rados_ioctx_t io;
+	rbd_trash_image_info_t *v = NULL;
+	size_t max = 16;
+	int rc = ceph_open_ns(c, pool, nspace, &io, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	for (;;) {
+		v = xrealloc(v, max * sizeof(*v));
+		size_t got = max;
+		rc = rbd_trash_list(io, v, &got);
+		if (rc == -ERANGE && got > max) {
+			max = got + 16;
+			continue;
+		}
+		max = got;
+		break;
+	}
+	rados_ioctx_destroy(io);
+	if (rc == -ENOENT) {  /* no trash object: nothing was ever moved there */
+		rc = 0;
+		max = 0;
+	}
+	if (rc < 0) {
+		free(v);
+		struct ceph_loc at = {.pool = pool, .nspace = nspace, .image = ""};
+		char *spec = ceph_loc_spec(&at), *what = xasprintf("cannot list the trash of '%s'", spec);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+		free(spec);
+		return rc;
+	}
+	*out = xcalloc(max ? max : 1, sizeof(**out));
+	for (size_t i = 0; i < max; i++)
+		ceph_trash_copy(&v[i], &(*out)[i]);
+	*n = max;
+	if (max)
+		rbd_trash_list_cleanup(v, max);
+	free(v);
+	return 0;
+}
+
+void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+	}
+	free(v);
 }
