@@ -56,8 +56,7 @@ void image_view_free(struct image_view *iv)
 	free(iv->watchers_error);
 	strvec_free(&iv->notes);
 	free(iv->nspace);
-	free(iv->trash.id);
-	free(iv->trash.name);
+	ceph_trash_free_entry(&iv->trash);
 	free(iv);
 }
 
@@ -231,6 +230,11 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 							 iv->watchers_error));
 	else if (nw == 0)
 		strvec_push(&iv->notes, "No watchers: nothing holds this image open.");
+	if (iv->trashed && nw > 0)
+		strvec_push_owned(&iv->notes,
+				  xasprintf("The image is in the rbd trash (id %s), yet still held: "
+					    "`rbd trash rm` fails until its watchers are gone.",
+					    iv->trash.id));
 	if (iv->cinder_state == CINDER_FOUND && iv->cinder.natt == 0 && nw > 0)
 		strvec_push_owned(&iv->notes,
 				  xasprintf("Cinder reports no attachments, but Ceph lists %zu watcher%s.",

@@ -116,10 +116,13 @@ struct ceph_trash_entry {
 	time_t deleted;        /* when it was moved to the trash */
 	time_t deferment_end;  /* before this, `rbd trash rm` refuses without --force */
 };
+/* librbd's RBD_TRASH_IMAGE_SOURCE_REMOVING: an image whose removal has begun. */
+#define CEPH_TRASH_SOURCE_REMOVING 3
 /* "user" (rbd trash mv, Cinder), "removing", "mirroring", "migration", "user_parent". */
 const char *ceph_trash_source_name(int source);
 int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 		    struct ceph_trash_entry **out, size_t *n, struct rw_error *err);
 void ceph_trash_free(struct ceph_trash_entry *v, size_t n);
+void ceph_trash_free_entry(struct ceph_trash_entry *e);  /* its strings, zeroed */
 
 #endif

@@ -823,6 +823,9 @@ int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *n
 	return 0;
 }
 
+_Static_assert(CEPH_TRASH_SOURCE_REMOVING == RBD_TRASH_IMAGE_SOURCE_REMOVING,
+               "ceph.h's copy of librbd's trash source");
+
 const char *ceph_trash_source_name(int source)
 {
 	static const char *const names[] = {
@@ -893,11 +896,16 @@ int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 	return 0;
 }
 
+void ceph_trash_free_entry(struct ceph_trash_entry *e)
+{
+	free(e->id);
+	free(e->name);
+	e->id = e->name = NULL;
+}
+
 void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].id);
-		free(v[i].name);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		ceph_trash_free_entry(&v[i]);
 	free(v);
 }

@@ -69,11 +69,16 @@ int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 	return ceph_pool_exists(c, pool, err);
 }
 
+void ceph_trash_free_entry(struct ceph_trash_entry *e)
+{
+	free(e->id);
+	free(e->name);
+	e->id = e->name = NULL;
+}
+
 void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].id);
-		free(v[i].name);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		ceph_trash_free_entry(&v[i]);
 	free(v);
 }
