@@ -57,6 +57,7 @@ void image_view_free(struct image_view *iv)
 	strvec_free(&iv->notes);
 	free(iv->nspace);
 	ceph_trash_free_entry(&iv->trash);
+	free(iv->chain_name);
 	free(iv);
 }
 
@@ -203,6 +204,7 @@ int chain_load_at(struct chain *ch, const struct ceph_loc *at,
 	iv->pool = xstrdup(at->pool);
 	iv->nspace = xstrdup(at->nspace ? at->nspace : "");
 	iv->image = xstrdup(at->image);
+	iv->chain_name = volspec_join_ns(at->nspace, at->image);
 	if (trash) {
 		iv->trashed = true;
 		iv->trash = *trash;

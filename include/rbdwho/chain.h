@@ -153,6 +153,7 @@ struct image_view {
 	char *nspace;           /* the RADOS namespace; "" for the default one */
 	bool trashed;           /* in the rbd trash (moved there while perhaps still held) */
 	struct ceph_trash_entry trash;  /* when trashed: its id, source and times */
+	char *chain_name;       /* "IMAGE" or "NS/IMAGE": how chain calls name it in its pool */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
 /* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
@@ -271,8 +272,9 @@ void chain_recheck_holder(struct chain *ch, struct holder *h);
 int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err);
 /* Every pool name, appended to names. */
 int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *err);
-/* A pool's image count without listing its names, and whether rbd is enabled
- * on it (a pool without rbd holds no images: say so, not "0 images"). */
+/* A pool's image count (its RADOS namespaces' images included) without
+ * listing the default namespace's names, and whether rbd is enabled on it (a
+ * pool without rbd holds no images: say so, not "0 images"). */
 struct chain_pool_info {
 	size_t images;
 	bool rbd;
@@ -281,7 +283,9 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 		     struct rw_error *err);
 /* Lists a pool's images and hands them to page() in pages of at most
  * page_size (borrowed for the call); page() returns false to stop early.
- * *total: how many the pool has. */
+ * The default namespace's images come first, then each RADOS namespace's, named
+ * NS/IMAGE; a failure to list the namespaces is returned after the pages of
+ * the default one. *total: how many were listed. */
 int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
 		      void *user, size_t *total, struct rw_error *err);
@@ -290,7 +294,8 @@ struct chain_probe_row {
 	uint64_t size;
 	int nwatchers;  /* -1: not known (failed, or skipped) */
 };
-/* Size and watcher count of n images of pool (ids from chain_list_images):
+/* Size and watcher count of n images of pool (names and ids from
+ * chain_list_images, NS/IMAGE ones probed in their namespace):
  * the watchers in one bulk probe (probe.h, as a scan does), the size by one
  * read-only open per image. Once stop(user) is true the remaining sizes are
  * skipped and those rows left unknown. Fails only when the pool cannot be
