@@ -22,6 +22,7 @@ cleanup() {
     else rbd trash rm --pool "$1" "$2" >/dev/null 2>&1; fi
   done
   rbd namespace remove "volumes/$NS" >/dev/null 2>&1
+  ceph auth del "client.nsdeny$$" >/dev/null 2>&1
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -105,4 +106,16 @@ for where in "volumes/$NS" volumes; do
   grep -q "volume-$TV (in trash)" "$T/trscan.txt" &&
     pass "$where: scan text (in trash)" || fail "$where: scan text (in trash)"
 done
+
+# --- a user that may read a pool's images but not its namespace list: named, exit 4
+p='allow rwx pool=volumes object_prefix'
+ceph auth get-or-create "client.nsdeny$$" mon 'allow r' osd "$p rbd_directory, $p rbd_header, $p rbd_id, $p rbd_data, $p rbd_object_map, $p rbd_trash" >"$T/nsdeny.keyring" ||
+  fail "ceph auth get-or-create"
+deny=(--id "nsdeny$$" --keyring "$T/nsdeny.keyring")
+"$RBDWHO" "${deny[@]}" scan volumes --json >"$T/deny.json"; rc=$?
+[ $rc -eq 4 ] && q deny.json 'd["errors"]' | grep -q "cannot list the namespaces of pool 'volumes'" &&
+  pass "namespaces not listable: scan names it, exit 4" || fail "namespaces not listable: scan names it, exit 4 (exit $rc, $(q deny.json 'd["errors"]'))"
+"$RBDWHO" "${deny[@]}" find "$(new_uuid)" >"$T/deny.txt" 2>&1; rc=$?
+[ $rc -eq 4 ] && grep -q "cannot list the namespaces of pool 'volumes'" "$T/deny.txt" &&
+  pass "namespaces not listable: find UUID exits 4, not 3" || fail "namespaces not listable: find UUID exits 4, not 3 (exit $rc)"
 finish
