@@ -329,13 +329,37 @@ static int ceph_open_ns(struct ceph_conn *c, const char *pool, const char *nspac
 	return rc;
 }
 
-char *ceph_loc_spec(const struct ceph_loc *at)
-{
-	bool ns = !str_empty(at->nspace);
-	return xasprintf("%s/%s%s%s", at->pool, ns ? at->nspace : "", ns ? "/" : "", at->image);
-}
 
 /* ---- images ---- */
+
+/* librbd's list calls, one shape: fill buf with up to *n entries; -ERANGE and
+ * the count needed when it is short. */
+typedef int (*ceph_list_call)(rados_ioctx_t io, void *buf, size_t *n);
+static int list2_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_list2(io, buf, n); }
+static int ns_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_namespace_list(io, buf, n); }
+static int trash_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_trash_list(io, buf, n); }
+
+/* Calls list with a buffer of *n entries of size sz, grown while librbd says
+ * it is short: to the count it needs now plus slack, as more may appear before
+ * the retry. Returns the buffer (malloc'd) and *n the entries filled; *rc is
+ * librbd's code. */
+static void *ceph_grow_list(rados_ioctx_t io, ceph_list_call list, size_t sz, size_t slack,
+                            size_t *n, int *rc)
+{
+	void *buf = NULL;
+
+	for (;;) {
+		buf = xrealloc(buf, (*n ? *n : 1) * sz);
+		size_t got = *n;
+		*rc = list(io, buf, &got);
+		if (*rc == -ERANGE && got > *n) {
+			*n = got + slack;
+			continue;
+		}
+		*n = got;
+		return buf;
+	}
+}
 
 int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_ref **out, size_t *n,
                      struct rw_error *err)
@@ -356,18 +380,7 @@ int ceph_list_images_ns(struct ceph_conn *c, const char *pool, const char *nspac
 	rc = ceph_open_ns(c, pool, nspace, &io, err);
 	if (rc)
 		return rc;
-	/* -ERANGE says how many there are now; more may appear before the retry. */
-	for (;;) {
-		specs = xrealloc(specs, max * sizeof(*specs));
-		size_t got = max;
-		rc = rbd_list2(io, specs, &got);
-		if (rc == -ERANGE && got > max) {
-			max = got + 16;
-			continue;
-		}
-		max = got;
-		break;
-	}
+	specs = ceph_grow_list(io, list2_call, sizeof(*specs), 16, &max, &rc);
 	rados_ioctx_destroy(io);
 	if (rc < 0) {
 		free(specs);
@@ -798,17 +811,7 @@ int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *n
 
 	if (rc)
 		return rc;
-	for (;;) {  /* -ERANGE says how long the list is now */
-		buf = xrealloc(buf, len);
-		size_t got = len;
-		rc = rbd_namespace_list(io, buf, &got);
-		if (rc == -ERANGE && got > len) {
-			len = got + 256;
-			continue;
-		}
-		len = got;
-		break;
-	}
+	buf = ceph_grow_list(io, ns_call, 1, 256, &len, &rc);
 	rados_ioctx_destroy(io);
 	if (rc < 0) {
 		free(buf);
@@ -823,22 +826,10 @@ int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *n
 	return 0;
 }
 
-_Static_assert(CEPH_TRASH_SOURCE_REMOVING == RBD_TRASH_IMAGE_SOURCE_REMOVING,
-               "ceph.h's copy of librbd's trash source");
-
-const char *ceph_trash_source_name(int source)
-{
-	static const char *const names[] = {
-	    [RBD_TRASH_IMAGE_SOURCE_USER] = "user",
-	    [RBD_TRASH_IMAGE_SOURCE_MIRRORING] = "mirroring",
-	    [RBD_TRASH_IMAGE_SOURCE_MIGRATION] = "migration",
-	    [RBD_TRASH_IMAGE_SOURCE_REMOVING] = "removing",
-	    [RBD_TRASH_IMAGE_SOURCE_USER_PARENT] = "user_parent",
-	};
-	return source >= 0 && (size_t)source < sizeof names / sizeof names[0] && names[source]
-	           ? names[source]
-	           : "unknown";
-}
+/* ceph_loc.c names librbd's trash sources without librbd: keep them in step. */
+_Static_assert(CEPH_TRASH_SOURCE_REMOVING == RBD_TRASH_IMAGE_SOURCE_REMOVING &&
+                   RBD_TRASH_IMAGE_SOURCE_USER == 0 && RBD_TRASH_IMAGE_SOURCE_USER_PARENT == 4,
+               "ceph_loc.c's copy of librbd's trash sources");
 
 static void ceph_trash_copy(const rbd_trash_image_info_t *in, struct ceph_trash_entry *out)
 {
@@ -861,17 +852,7 @@ int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 	*n = 0;
 	if (rc)
 		return rc;
-	for (;;) {
-		v = xrealloc(v, max * sizeof(*v));
-		size_t got = max;
-		rc = rbd_trash_list(io, v, &got);
-		if (rc == -ERANGE && got > max) {
-			max = got + 16;
-			continue;
-		}
-		max = got;
-		break;
-	}
+	v = ceph_grow_list(io, trash_call, sizeof(*v), 16, &max, &rc);
 	rados_ioctx_destroy(io);
 	if (rc == -ENOENT) {  /* no trash object: nothing was ever moved there */
 		rc = 0;
@@ -894,18 +875,4 @@ int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 		rbd_trash_list_cleanup(v, max);
 	free(v);
 	return 0;
-}
-
-void ceph_trash_free_entry(struct ceph_trash_entry *e)
-{
-	free(e->id);
-	free(e->name);
-	e->id = e->name = NULL;
-}
-
-void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		ceph_trash_free_entry(&v[i]);
-	free(v);
 }

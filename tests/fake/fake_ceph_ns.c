@@ -7,12 +7,6 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/util.h"
 
-char *ceph_loc_spec(const struct ceph_loc *at)
-{
-	bool ns = !str_empty(at->nspace);
-	return xasprintf("%s/%s%s%s", at->pool, ns ? at->nspace : "", ns ? "/" : "", at->image);
-}
-
 /* Only the default namespace exists, and nothing is in the trash. */
 static int fake_elsewhere(const struct ceph_loc *at, struct rw_error *err)
 {
@@ -56,29 +50,10 @@ int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *n
 	return ceph_pool_exists(c, pool, err);
 }
 
-const char *ceph_trash_source_name(int source)
-{
-	return source == 0 ? "user" : "unknown";
-}
-
 int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 		    struct ceph_trash_entry **out, size_t *n, struct rw_error *err)
 {
 	*out = NULL;
 	*n = 0;
 	return ceph_pool_exists(c, pool, err);
-}
-
-void ceph_trash_free_entry(struct ceph_trash_entry *e)
-{
-	free(e->id);
-	free(e->name);
-	e->id = e->name = NULL;
-}
-
-void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		ceph_trash_free_entry(&v[i]);
-	free(v);
 }
