@@ -64,6 +64,12 @@ grep -q "^image    volumes/$NS/volume-$A  id" "$T/nsimg.txt" &&
 grep -q "== volumes/$NS/volume-$A (match" "$T/both.txt" && grep -q "== volumes/volume-$A (match" "$T/both.txt" &&
   pass "bare UUID, text: each match with its namespace" || fail "bare UUID, text: each match with its namespace"
 
+# --- the browser (the real one, scripted): go to POOL/NS/IMAGE, its NS/IMAGE row and holder
+printf ':wait-idle\n:type :volumes/%s/volume-%s\n<Enter>\n:wait-idle\n:dump %s\n' "$NS" "$A" "$T/ui.screen" >"$T/ui.script"
+timeout 60 "$RBDWHO_REAL" --ui-script "$T/ui.script" >/dev/null 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "▶$NS/volume-${A:0:4}.*●1" "$T/ui.screen" && grep -q "▶instance-0000a5a5 *ORPHAN" "$T/ui.screen" &&
+  pass "browser: the NS/IMAGE row, its watcher and holder" || { fail "browser: the NS/IMAGE row, its watcher and holder (exit $rc)"; head -8 "$T/ui.screen"; }
+
 # --- scan covers the namespace
 "$RBDWHO" scan volumes --json >"$T/scan.json"; rc=$?
 [ "$(q scan.json '[x["verdict"] for x in d["images"] if x["namespace"] == "'"$NS"'" and x["image"] == "volume-'"$A"'"]')" = "['ORPHAN']" ] &&
