@@ -67,7 +67,7 @@ int cli_find(const struct options *o)
 {
 	if (o->nargs != 1) {
 		fprintf(stderr, "rbdwho: find takes one VOLUME (UUID, volume-UUID, UUID_disk or "
-				"POOL/IMAGE)\nTry 'rbdwho --help'.\n");
+				"POOL[/NAMESPACE]/IMAGE)\nTry 'rbdwho --help'.\n");
 		return RW_EXIT_USAGE;
 	}
 	struct chain *ch = NULL;
