@@ -279,9 +279,10 @@ static void locate_one_pool(struct locate_run *r, struct locate_pool *lp)
 {
 	struct strvec nss = {0};
 	struct rw_error e = {0};
+	/* a pool that timed out once is not asked again: one timeout per hung pool */
 	if (chain_namespaces(r->ch, lp->pool, &nss, &e) < 0)
 		locate_fail(lp, e.code, e.msg);
-	for (size_t k = 0; k < nss.n && (k == 0 || !lp->error); k++)
+	for (size_t k = 0; k < nss.n && (k == 0 ? lp->rc != -ETIMEDOUT : !lp->error); k++)
 		if (!locate_in_ns(r, lp, nss.v[k]))
 			break;
 	strvec_free(&nss);

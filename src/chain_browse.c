@@ -86,13 +86,18 @@ int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 		      void *user, size_t *total, struct rw_error *err)
 {
 	struct strvec nss = {0};
+	int rc = 0;
 	*total = 0;
-	int rc = 0, nsrc = chain_namespaces(ch, pool, &nss, err);
-	for (size_t k = 0; k < nss.n; k++)
-		if (!list_ns_images(ch, pool, nss.v[k], page_size, page, user, total, &rc, err))
+	/* the default namespace first: a hung pool costs one timeout, not two */
+	if (!list_ns_images(ch, pool, "", page_size, page, user, total, &rc, err))
+		return rc;
+	rc = ceph_list_namespaces(ch->ceph, pool, &nss, err);
+	int lrc = 0;
+	for (size_t k = 0; rc == 0 && k < nss.n; k++)
+		if (!list_ns_images(ch, pool, nss.v[k], page_size, page, user, total, &lrc, err))
 			break;
 	strvec_free(&nss);
-	return rc < 0 ? rc : nsrc;
+	return rc < 0 ? rc : lrc;
 }
 
 struct probe_ctx {

@@ -339,9 +339,11 @@ static void scan_pool(struct chain *ch, const char *pool, const struct scan_call
 {
 	struct strvec nss = {0};
 	struct rw_error e = {0};
-	if (chain_namespaces(ch, pool, &nss, &e) < 0 && cb->pool_error)
+	int rc = chain_namespaces(ch, pool, &nss, &e);
+	if (rc < 0 && cb->pool_error)
 		cb->pool_error(pool, &e, cb->user);
-	for (size_t i = 0; i < nss.n && !cancelled(cb); i++)
+	/* a pool that timed out is not asked again: one timeout per hung pool */
+	for (size_t i = 0; i < nss.n && rc != -ETIMEDOUT && !cancelled(cb); i++)
 		scan_ns(ch, pool, nss.v[i], cb, p, sw);
 	strvec_free(&nss);
 }
