@@ -207,9 +207,7 @@ int chain_load_at(struct chain *ch, const struct ceph_loc *at,
 	iv->chain_name = volspec_join_ns(at->nspace, at->image);
 	if (trash) {
 		iv->trashed = true;
-		iv->trash = *trash;
-		iv->trash.id = xstrdup(trash->id);
-		iv->trash.name = xstrdup(trash->name);
+		ceph_trash_entry_copy(&iv->trash, trash);
 	}
 	int rc = load_info(ch, iv, err);
 	if (rc < 0) {

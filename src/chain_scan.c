@@ -147,11 +147,8 @@ static void scan_workers_submit(struct scan_workers *sw, const char *pool, const
 	j->pool = xstrdup(pool);
 	j->image = xstrdup(image);
 	j->nspace = xstrdup(nspace);
-	if (trash) {
-		j->trash = *trash;
-		j->trash.id = xstrdup(trash->id);
-		j->trash.name = xstrdup(trash->name);
-	}
+	if (trash)
+		ceph_trash_entry_copy(&j->trash, trash);
 	pthread_mutex_lock(&sw->lock);
 	queue_push(&sw->todo, j);
 	sw->pending++;

@@ -124,5 +124,6 @@ int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
 		    struct ceph_trash_entry **out, size_t *n, struct rw_error *err);
 void ceph_trash_free(struct ceph_trash_entry *v, size_t n);
 void ceph_trash_free_entry(struct ceph_trash_entry *e);  /* its strings, zeroed */
+void ceph_trash_entry_copy(struct ceph_trash_entry *dst, const struct ceph_trash_entry *src);
 
 #endif

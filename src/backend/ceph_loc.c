@@ -28,6 +28,13 @@ void ceph_trash_free_entry(struct ceph_trash_entry *e)
 	e->id = e->name = NULL;
 }
 
+void ceph_trash_entry_copy(struct ceph_trash_entry *dst, const struct ceph_trash_entry *src)
+{
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->name = xstrdup(src->name);
+}
+
 void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
