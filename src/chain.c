@@ -212,26 +212,80 @@ struct locate_run {
 	atomic_size_t next;  /* the next pool to ask */
 };
 
-/* One pool: every candidate name, until the first failure. Each call is bounded
- * by the chain's timeout and a pool that fails once is not asked again, so a
- * hung pool costs one timeout; no wall-clock deadline on top, which would cut
- * off pools that are merely slow (a loaded cluster, valgrind). */
-static void locate_one_pool(struct locate_run *r, struct locate_pool *lp)
+/* The first failure of a pool is the one named. */
+static void locate_fail(struct locate_pool *lp, int rc, const char *msg)
 {
+	if (lp->error)
+		return;
+	lp->rc = rc;
+	lp->error = xstrdup(msg);
+}
+
+/* Trashed images of one namespace whose name (from before) is a candidate
+ * and that the directory did not already give; false when the trash could
+ * not be listed. */
+static bool locate_in_trash(struct locate_run *r, struct locate_pool *lp, const char *ns,
+			    size_t before)
+{
+	struct ceph_trash_entry *v = NULL;
+	size_t n = 0;
+	struct rw_error e = {0};
+	if (ceph_list_trash(r->ch->ceph, lp->pool, ns, &v, &n, &e) < 0) {
+		locate_fail(lp, e.code, e.msg);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *name = volspec_join_ns(ns, v[i].name);
+		bool found = false;
+		for (size_t k = before; k < lp->found.n; k++)
+			found |= strcmp(lp->found.v[k], name) == 0;
+		if (!found && strvec_contains(r->names, v[i].name))
+			strvec_push_owned(&lp->found, name);
+		else
+			free(name);
+	}
+	ceph_trash_free(v, n);
+	return true;
+}
+
+/* One namespace of a pool: every candidate name, then its trash; false at
+ * the first failure. */
+static bool locate_in_ns(struct locate_run *r, struct locate_pool *lp, const char *ns)
+{
+	size_t before = lp->found.n;
 	for (size_t i = 0; i < r->names->n; i++) {
 		struct ceph_image_info info;
 		memset(&info, 0, sizeof info);
 		struct rw_error e = {0};
-		int rc = ceph_image_info(r->ch->ceph, lp->pool, r->names->v[i], &info, &e);
+		struct ceph_loc at = {.pool = lp->pool, .nspace = ns, .image = r->names->v[i]};
+		int rc = ceph_image_info_at(r->ch->ceph, &at, &info, &e);
 		ceph_image_info_clear(&info);
 		if (rc == 0) {
-			strvec_push(&lp->found, r->names->v[i]);
+			strvec_push_owned(&lp->found, volspec_join_ns(ns, r->names->v[i]));
 		} else if (rc != -ENOENT) {
-			lp->rc = rc;
-			lp->error = xstrdup(e.msg);
-			return;
+			locate_fail(lp, rc, e.msg);
+			return false;
 		}
 	}
+	return locate_in_trash(r, lp, ns, before);
+}
+
+/* One pool: every namespace (the default one even when the others cannot be
+ * listed), until the first failure. Each call is bounded by the chain's
+ * timeout and a pool that fails once is not asked again, so a hung pool costs
+ * one timeout; no wall-clock deadline on top, which would cut off pools that
+ * are merely slow (a loaded cluster, valgrind). */
+static void locate_one_pool(struct locate_run *r, struct locate_pool *lp)
+{
+	struct strvec nss = {0};
+	struct rw_error e = {0};
+	/* a pool that timed out once is not asked again: one timeout per hung pool */
+	if (chain_namespaces(r->ch, lp->pool, &nss, &e) < 0)
+		locate_fail(lp, e.code, e.msg);
+	for (size_t k = 0; k < nss.n && (k == 0 ? lp->rc != -ETIMEDOUT : !lp->error); k++)
+		if (!locate_in_ns(r, lp, nss.v[k]))
+			break;
+	strvec_free(&nss);
 }
 
 static void *locate_worker(void *arg)
@@ -321,13 +375,9 @@ static int locate_by_ref(const char *spec, struct strvec *pools, struct strvec *
 	int rc = 0;
 	if (rbd_ref_parse_spec(spec, &ref) < 0 || ref.snap)
 		rc = rw_error_set(err, -EINVAL, "'%s' is not POOL/IMAGE or POOL/NAMESPACE/IMAGE", spec);
-	else if (ref.nspace)
-		rc = rw_error_set(err, -EOPNOTSUPP,
-				  "pool %s, namespace %s, image %s: images in RADOS namespaces are "
-				  "not supported yet", ref.pool, ref.nspace, ref.image);
 	if (rc == 0) {
 		strvec_push(pools, ref.pool);
-		strvec_push(images, ref.image);
+		strvec_push_owned(images, volspec_join_ns(ref.nspace, ref.image));
 	}
 	rbd_ref_clear(&ref);
 	return rc;
@@ -344,7 +394,8 @@ int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
 	if (volspec_candidates(spec, &names) < 0)
 		return rw_error_set(err, -EINVAL,
 				    "'%s' is not a volume UUID, volume-UUID, instance UUID, "
-				    "UUID_disk[.config|.swap|.local|.eph0|.rescue] or POOL/IMAGE",
+				    "UUID_disk[.config|.swap|.local|.eph0|.rescue], POOL/IMAGE or "
+				    "POOL/NAMESPACE/IMAGE",
 				    spec);
 	int rc = locate_in_pools(ch, &names, pools, images, pool_errors, err);
 	strvec_free(&names);

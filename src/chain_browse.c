@@ -8,6 +8,7 @@
 
 #include "rbdwho/probe.h"
 #include "rbdwho/util.h"
+#include "rbdwho/volspec.h"
 #include "chain_internal.h"
 
 int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err)
@@ -35,27 +36,68 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 	memset(out, 0, sizeof *out);
 	int rc = ceph_pool_summary(ch->ceph, pool, &out->images, &rbd, err);
 	out->rbd = rbd != 0;
+	if (rc < 0 || !out->rbd)
+		return rc;
+	/* the images pane lists the namespaces' images too: so does the count */
+	struct strvec nss = {0};
+	rc = chain_namespaces(ch, pool, &nss, err);
+	for (size_t k = 1; rc == 0 && k < nss.n; k++) {
+		struct ceph_image_ref *refs = NULL;
+		size_t n = 0;
+		rc = ceph_list_images_ns(ch->ceph, pool, nss.v[k], &refs, &n, err);
+		out->images += n;
+		ceph_image_refs_free(refs, n);
+	}
+	strvec_free(&nss);
 	return rc;
 }
 
+/* One namespace's images, paged; names as the chain gives them ("NS/IMAGE").
+ * false when page() asked to stop. */
+static bool list_ns_images(struct chain *ch, const char *pool, const char *ns, size_t page_size,
+			   bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
+			   void *user, size_t *total, int *rc, struct rw_error *err)
+{
+	struct ceph_image_ref *refs = NULL;
+	size_t n = 0;
+	*rc = ceph_list_images_ns(ch->ceph, pool, ns, &refs, &n, err);
+	if (*rc < 0)
+		return false;
+	for (size_t i = 0; i < n && !str_empty(ns); i++) {
+		char *name = volspec_join_ns(ns, refs[i].name);
+		free(refs[i].name);
+		refs[i].name = name;
+	}
+	if (page_size == 0)
+		page_size = n ? n : 1;
+	bool more = true;
+	for (size_t i = 0; i < n && more; i += page_size)
+		more = page(refs + i, n - i < page_size ? n - i : page_size, user);
+	*total += n;
+	ceph_image_refs_free(refs, n);
+	return more;
+}
+
+/* The default namespace's images first, then each RADOS namespace's as
+ * NS/IMAGE rows; a namespace list that fails ends the listing with its error,
+ * after the images already listed. */
 int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
 		      void *user, size_t *total, struct rw_error *err)
 {
-	struct ceph_image_ref *refs = NULL;
-	size_t n = 0;
+	struct strvec nss = {0};
+	int rc = 0;
 	*total = 0;
-	int rc = ceph_list_images(ch->ceph, pool, &refs, &n, err);
-	if (rc < 0)
+	/* the default namespace first: a hung pool costs one timeout, not two */
+	if (!list_ns_images(ch, pool, "", page_size, page, user, total, &rc, err))
 		return rc;
-	if (page_size == 0)
-		page_size = n ? n : 1;
-	for (size_t i = 0; i < n; i += page_size)
-		if (!page(refs + i, n - i < page_size ? n - i : page_size, user))
+	rc = ceph_list_namespaces(ch->ceph, pool, &nss, err);
+	int lrc = 0;
+	for (size_t k = 0; rc == 0 && k < nss.n; k++)
+		if (!list_ns_images(ch, pool, nss.v[k], page_size, page, user, total, &lrc, err))
 			break;
-	*total = n;
-	ceph_image_refs_free(refs, n);
-	return 0;
+	strvec_free(&nss);
+	return rc < 0 ? rc : lrc;
 }
 
 struct probe_ctx {
@@ -69,17 +111,56 @@ static void probe_row(struct probe_result *r, void *user)
 	pc->out[r->index].nwatchers = r->rc == 0 ? (int)r->nwatchers : -1;
 }
 
+/* A run of images of one namespace (the listing keeps them together), probed
+ * in bulk with their bare names. */
+static int probe_run(struct chain *ch, const char *pool, const char *ns,
+		     const struct ceph_image_ref *images, size_t n, struct chain_probe_row *out,
+		     struct rw_error *err)
+{
+	struct ceph_image_ref *bare = xcalloc(n ? n : 1, sizeof *bare);
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = str_empty(ns) ? NULL : strchr(images[i].name, '/');
+		bare[i] = (struct ceph_image_ref){slash ? (char *)slash + 1 : images[i].name,
+						  images[i].id};  /* borrowed */
+	}
+	struct probe_ctx pc = {out};
+	struct probe_opts po = {.result = probe_row, .user = &pc, .nspace = ns};
+	int rc = probe_watchers(ch->ceph, pool, bare, n, &po, err);
+	free(bare);
+	return rc;
+}
+
+/* The namespace of a row's name ("" for IMAGE, NS for NS/IMAGE); malloc'd. */
+static char *row_ns(const char *name)
+{
+	char *ns = NULL, *image = NULL;
+	volspec_split_ns(name, &ns, &image);
+	free(image);
+	return ns ? ns : xstrdup("");
+}
+
 int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref *images,
 		size_t n, struct chain_probe_row *out, bool (*stop)(void *user), void *user,
 		struct rw_error *err)
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = (struct chain_probe_row){.size = 0, .nwatchers = -1};
-	struct probe_ctx pc = {out};
-	struct probe_opts po = {.result = probe_row, .user = &pc};
-	int rc = probe_watchers(ch->ceph, pool, images, n, &po, err);
-	if (rc < 0)
-		return rc;
+	for (size_t i = 0; i < n;) {
+		char *ns = row_ns(images[i].name);
+		size_t end = i + 1;
+		for (char *next; end < n; end++) {
+			next = row_ns(images[end].name);
+			bool same = strcmp(next, ns) == 0;
+			free(next);
+			if (!same)
+				break;
+		}
+		int rc = probe_run(ch, pool, ns, images + i, end - i, out + i, err);
+		free(ns);
+		if (rc < 0)
+			return rc;
+		i = end;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (stop && stop(user)) {
 			out[i].nwatchers = -1;
@@ -87,11 +168,19 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 		}
 		struct ceph_image_info info = {0};
 		struct rw_error e = {0};
-		if (ceph_image_info(ch->ceph, pool, images[i].name, &info, &e) == 0)
+		char *ns = NULL, *name = NULL;
+		struct ceph_loc at = {.pool = pool};
+		if (volspec_split_ns(images[i].name, &ns, &name) == 0) {
+			at.nspace = ns;
+			at.image = name;
+		}
+		if (at.image && ceph_image_info_at(ch->ceph, &at, &info, &e) == 0)
 			out[i].size = info.size;
 		else
 			out[i].nwatchers = -1;  /* gone or failing: the row says unknown */
 		ceph_image_info_clear(&info);
+		free(ns);
+		free(name);
 	}
 	return 0;
 }

@@ -230,7 +230,7 @@ void chain_add_krbd(const struct image_view *iv, struct watcher_view *w,
 {
 	for (size_t i = 0; i < maps->n; i++) {
 		const struct krbd_map *m = &maps->v[i];
-		if (!rbd_ref_matches(&m->ref, iv->pool, iv->image) || !krbd_is_watcher(m, w))
+		if (!rbd_ref_matches_ns(&m->ref, iv->pool, iv->nspace, iv->image) || !krbd_is_watcher(m, w))
 			continue;
 		/* a qemu on /dev/rbdN holds the image through the mapping: both show */
 		for (size_t k = 0; procs && k < procs->n; k++)
@@ -277,7 +277,7 @@ void chain_add_remote_holders(struct chain *ch, const struct image_view *iv,
 		chain_check_add(w, SOURCE_KRBD, CHECK_OK, CHECK_R_NONE, via, NULL);
 		w->procs_checked = true;  /* with libvirt's answer, no holder means a dead client */
 		for (size_t i = 0; i < c->procs.n; i++)
-			if (argv_info_holds(&c->procs.v[i].info, iv->pool, iv->image))
+			if (argv_info_holds_ns(&c->procs.v[i].info, iv->pool, iv->nspace, iv->image))
 				chain_add_process(w, &c->procs.v[i]);
 		chain_add_krbd(iv, w, &c->maps, &c->procs);
 	}

@@ -1,5 +1,6 @@
 /* chain_image.c — an image as the chain sees it: Ceph's facts, Cinder's view,
  * the watchers, and the plain-language notes a find ends with. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ void image_view_free(struct image_view *iv)
 	free(iv->watchers);
 	free(iv->watchers_error);
 	strvec_free(&iv->notes);
+	free(iv->nspace);
+	ceph_trash_free_entry(&iv->trash);
+	free(iv->chain_name);
 	free(iv);
 }
 
@@ -81,9 +85,12 @@ static void push_unique(struct strvec *out, char *s)
 
 void image_view_errors(const struct image_view *iv, struct strvec *out)
 {
-	if (iv->watchers_error)
-		push_unique(out, xasprintf("watchers of %s/%s: %s", iv->pool, iv->image,
-					   iv->watchers_error));
+	if (iv->watchers_error) {
+		struct ceph_loc at = {.pool = iv->pool, .nspace = iv->nspace, .image = iv->image};
+		char *spec = ceph_loc_spec(&at);
+		push_unique(out, xasprintf("watchers of %s: %s", spec, iv->watchers_error));
+		free(spec);
+	}
 	if (iv->cinder_state == CINDER_ERROR)
 		push_unique(out, xasprintf("cinder: %s", iv->cinder_error ? iv->cinder_error : "?"));
 	for (size_t i = 0; i < iv->nwatchers; i++) {
@@ -134,7 +141,8 @@ static void load_watchers(struct chain *ch, struct image_view *iv)
 	struct ceph_watcher *ws = NULL;
 	size_t n = 0;
 	struct rw_error err = {0};
-	if (ceph_list_watchers(ch->ceph, iv->pool, iv->image, &ws, &n, &err) < 0) {
+	struct ceph_loc at = {iv->pool, iv->nspace, iv->image, iv->trashed ? iv->trash.id : NULL};
+	if (ceph_list_watchers_at(ch->ceph, &at, &ws, &n, &err) < 0) {
 		iv->watchers_error = xstrdup(err.msg);
 		return;
 	}
@@ -154,10 +162,54 @@ static void load_watchers(struct chain *ch, struct image_view *iv)
 int chain_load_image(struct chain *ch, const char *pool, const char *image,
 		     struct image_view **out, struct rw_error *err)
 {
+	char *ns = NULL, *name = NULL;
+	if (volspec_split_ns(image, &ns, &name) < 0)
+		return rw_error_set(err, -EINVAL, "'%s' is not IMAGE or NAMESPACE/IMAGE", image);
+	struct ceph_loc at = {.pool = pool, .nspace = ns, .image = name};
+	int rc = chain_load_at(ch, &at, NULL, out, err);
+	free(ns);
+	free(name);
+	return rc;
+}
+
+/* Ceph's facts of the image at at (by its trash id when trashed). */
+static int load_info(struct chain *ch, struct image_view *iv, struct rw_error *err)
+{
+	struct ceph_loc at = {iv->pool, iv->nspace, iv->image, iv->trashed ? iv->trash.id : NULL};
+	int rc = ceph_image_info_at(ch->ceph, &at, &iv->info, err);
+	if (rc != -ENOENT || iv->trashed)
+		return rc;
+	/* not in the directory: moved to the trash (Cinder does so with a busy volume)? */
+	struct rw_error e = {0};
+	int trc = chain_trash_lookup(ch, iv->pool, iv->nspace, iv->image, &iv->trash, &e);
+	if (trc == -ENOENT)
+		return rc;
+	if (trc < 0) {
+		char *first = xstrdup(err->msg);
+		rc = rw_error_set(err, trc, "%s; and its trash: %s", first, e.msg);
+		free(first);
+		return rc;
+	}
+	iv->trashed = true;
+	rw_error_clear(err);
+	at.trash_id = iv->trash.id;
+	return ceph_image_info_at(ch->ceph, &at, &iv->info, err);
+}
+
+int chain_load_at(struct chain *ch, const struct ceph_loc *at,
+		  const struct ceph_trash_entry *trash, struct image_view **out,
+		  struct rw_error *err)
+{
 	struct image_view *iv = xcalloc(1, sizeof *iv);
-	iv->pool = xstrdup(pool);
-	iv->image = xstrdup(image);
-	int rc = ceph_image_info(ch->ceph, pool, image, &iv->info, err);
+	iv->pool = xstrdup(at->pool);
+	iv->nspace = xstrdup(at->nspace ? at->nspace : "");
+	iv->image = xstrdup(at->image);
+	iv->chain_name = volspec_join_ns(at->nspace, at->image);
+	if (trash) {
+		iv->trashed = true;
+		ceph_trash_entry_copy(&iv->trash, trash);
+	}
+	int rc = load_info(ch, iv, err);
 	if (rc < 0) {
 		image_view_free(iv);
 		return rc;
@@ -178,6 +230,11 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 							 iv->watchers_error));
 	else if (nw == 0)
 		strvec_push(&iv->notes, "No watchers: nothing holds this image open.");
+	if (iv->trashed && nw > 0)
+		strvec_push_owned(&iv->notes,
+				  xasprintf("The image is in the rbd trash (id %s), yet still held: "
+					    "`rbd trash rm` fails until its watchers are gone.",
+					    iv->trash.id));
 	if (iv->cinder_state == CINDER_FOUND && iv->cinder.natt == 0 && nw > 0)
 		strvec_push_owned(&iv->notes,
 				  xasprintf("Cinder reports no attachments, but Ceph lists %zu watcher%s.",

@@ -100,4 +100,20 @@ char *chain_libvirt_open_uri(struct chain *ch, const char *uri);
 /* The plain-language findings of a resolved image (chain_find and the scan). */
 void chain_add_notes(struct chain *ch, struct image_view *iv);
 
+/* chain_ns.c: RADOS namespaces and the trash. */
+/* The pool's namespaces, the default ("") first, appended to out. */
+int chain_namespaces(struct chain *ch, const char *pool, struct strvec *out,
+		     struct rw_error *err);
+/* The trash entry of pool/nspace whose name (from before) is name, copied to
+ * *out (free with ceph_trash_free(out, 1) semantics: its strings). -ENOENT when
+ * none. */
+int chain_trash_lookup(struct chain *ch, const char *pool, const char *nspace,
+		       const char *name, struct ceph_trash_entry *out, struct rw_error *err);
+/* chain_load_image of one known image: at->image is the bare name; trash
+ * non-NULL: the image is that trash entry (opened by its id). Without trash,
+ * a name missing from the directory is looked for in the trash. */
+int chain_load_at(struct chain *ch, const struct ceph_loc *at,
+		  const struct ceph_trash_entry *trash, struct image_view **out,
+		  struct rw_error *err);
+
 #endif

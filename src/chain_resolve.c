@@ -307,7 +307,7 @@ static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 	for (size_t i = 0; dc && i < dc->list.n; i++) {
 		const struct virt_domain *d = &dc->list.v[i];
 		/* a defined but shut-off (or crashed) domain runs no qemu: not a holder */
-		if (!d->active || !rbd_refs_match(&d->xml.disks, iv->pool, iv->image))
+		if (!d->active || !rbd_refs_match_ns(&d->xml.disks, iv->pool, iv->nspace, iv->image))
 			continue;
 		struct holder *h = holder_add(w);
 		h->kind = HOLDER_DOMAIN;
@@ -388,7 +388,7 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 	w->procs_checked = !ch->procs_error;
 	for (size_t i = 0; i < ch->procs.n; i++) {
 		const struct proc_holder *p = &ch->procs.v[i];
-		if (argv_info_holds(&p->info, iv->pool, iv->image))
+		if (argv_info_holds_ns(&p->info, iv->pool, iv->nspace, iv->image))
 			chain_add_process(w, p);
 	}
 	pthread_mutex_unlock(&ch->lock);

@@ -23,6 +23,8 @@ static bool cancelled(const struct scan_callbacks *cb)
 struct scan_job {
 	struct scan_job *next;
 	char *pool, *image;
+	char *nspace;                   /* "" for the default namespace */
+	struct ceph_trash_entry trash;  /* trash.id set: a trashed image */
 	struct image_view *iv;  /* NULL when gone, cancelled or failed */
 	struct rw_error err;    /* why, when loading it failed (not when it was gone) */
 };
@@ -65,11 +67,12 @@ static struct scan_job *queue_pop(struct scan_queue *q)
 
 /* chain_load_image + every watcher resolved, or NULL when there is nothing
  * (left) to report: the image went away or its holder let go meanwhile. */
-static struct image_view *scan_resolve(struct chain *ch, const char *pool, const char *image,
+static struct image_view *scan_resolve(struct chain *ch, const struct scan_job *j,
 					struct rw_error *e)
 {
 	struct image_view *iv = NULL;
-	if (chain_load_image(ch, pool, image, &iv, e) < 0) {
+	struct ceph_loc at = {.pool = j->pool, .nspace = j->nspace, .image = j->image};
+	if (chain_load_at(ch, &at, j->trash.id ? &j->trash : NULL, &iv, e) < 0) {
 		if (e->code == -ENOENT)  /* removed since the probe: nothing to report */
 			rw_error_clear(e);
 		return NULL;
@@ -115,7 +118,7 @@ static void *scan_worker(void *arg)
 			break;  /* closing and nothing left */
 		pthread_mutex_unlock(&sw->lock);
 		if (!cancelled(sw->cb))
-			j->iv = scan_resolve(sw->ch, j->pool, j->image, &j->err);
+			j->iv = scan_resolve(sw->ch, j, &j->err);
 		pthread_mutex_lock(&sw->lock);
 		queue_push(&sw->finished, j);
 		pthread_cond_signal(&sw->done);
@@ -137,11 +140,15 @@ static void scan_workers_init(struct scan_workers *sw, struct chain *ch,
 
 /* Queues one image; threads start only as work appears, so a scan that finds
  * no watchers costs no thread (and no Nova request) at all. */
-static void scan_workers_submit(struct scan_workers *sw, const char *pool, const char *image)
+static void scan_workers_submit(struct scan_workers *sw, const char *pool, const char *nspace,
+				const char *image, const struct ceph_trash_entry *trash)
 {
 	struct scan_job *j = xcalloc(1, sizeof *j);
 	j->pool = xstrdup(pool);
 	j->image = xstrdup(image);
+	j->nspace = xstrdup(nspace);
+	if (trash)
+		ceph_trash_entry_copy(&j->trash, trash);
 	pthread_mutex_lock(&sw->lock);
 	queue_push(&sw->todo, j);
 	sw->pending++;
@@ -154,7 +161,7 @@ static void scan_workers_submit(struct scan_workers *sw, const char *pool, const
 		pthread_mutex_lock(&sw->lock);
 		queue_pop(&sw->todo);
 		pthread_mutex_unlock(&sw->lock);
-		j->iv = scan_resolve(sw->ch, pool, image, &j->err);
+		j->iv = scan_resolve(sw->ch, j, &j->err);
 		pthread_mutex_lock(&sw->lock);
 		queue_push(&sw->finished, j);
 		pthread_mutex_unlock(&sw->lock);
@@ -187,6 +194,8 @@ static void scan_workers_deliver(struct scan_workers *sw, bool wait)
 			image_view_free(j->iv);
 		free(j->pool);
 		free(j->image);
+		free(j->nspace);
+		ceph_trash_free_entry(&j->trash);
 		free(j);
 		pthread_mutex_lock(&sw->lock);
 	}
@@ -209,6 +218,8 @@ static void scan_workers_close(struct scan_workers *sw)
 
 struct scan_pool_ctx {
 	const char *pool;
+	const char *nspace;                    /* "" for the default namespace */
+	const struct ceph_trash_entry *trash;  /* probing the trash: its entries, by index */
 	const struct scan_callbacks *cb;
 	struct scan_progress *p;
 	struct scan_workers *sw;
@@ -227,7 +238,8 @@ static void scan_on_probe(struct probe_result *r, void *user)
 		rw_error_set(&ctx->first, r->rc, "%s", r->msg ? r->msg : "probe failed");
 	if (r->rc == 0 && r->nwatchers > 0) {
 		ctx->p->with_watchers++;
-		scan_workers_submit(ctx->sw, ctx->pool, r->image->name);
+		scan_workers_submit(ctx->sw, ctx->pool, ctx->nspace, r->image->name,
+				    ctx->trash ? &ctx->trash[r->index] : NULL);
 	}
 	ctx->p->images_done++;
 	scan_workers_deliver(ctx->sw, false);
@@ -245,23 +257,92 @@ static void scan_on_listed(size_t n, void *user)
 		ctx->cb->progress(ctx->p, ctx->cb->user);
 }
 
-/* Listing and probing overlap (probe_pool): the first images are probed while
- * the rest of the directory is still being read. */
+/* A failure in one namespace of a pool, named with it. */
+static void scan_ns_error(const struct scan_pool_ctx *ctx, const struct rw_error *e)
+{
+	if (!ctx->cb->pool_error)
+		return;
+	if (str_empty(ctx->nspace)) {
+		ctx->cb->pool_error(ctx->pool, e, ctx->cb->user);
+		return;
+	}
+	struct rw_error ne = {0};
+	rw_error_set(&ne, e->code, "namespace %s: %s", ctx->nspace, e->msg);
+	ctx->cb->pool_error(ctx->pool, &ne, ctx->cb->user);
+}
+
+/* The images of the namespace's trash (not in its directory, so not listed
+ * above), probed by their ids: Cinder moves a volume it could not delete,
+ * because it was held, to the trash. */
+static void scan_trash(struct chain *ch, struct scan_pool_ctx *ctx)
+{
+	struct ceph_trash_entry *v = NULL;
+	size_t n = 0;
+	struct rw_error e = {0};
+	if (ceph_list_trash(ch->ceph, ctx->pool, ctx->nspace, &v, &n, &e) < 0) {
+		scan_ns_error(ctx, &e);
+		return;
+	}
+	/* images being removed are in the listing already (probe_pool, as rbd_list2) */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].source == CEPH_TRASH_SOURCE_REMOVING)
+			ceph_trash_free_entry(&v[i]);
+		else
+			v[kept++] = v[i];
+	n = kept;
+	struct ceph_image_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (struct ceph_image_ref){v[i].name, v[i].id};  /* borrowed */
+	ctx->trash = v;
+	if (n)
+		scan_on_listed(n, ctx);
+	struct probe_opts po = {.cancel = ctx->cb->cancel, .result = scan_on_probe, .user = ctx,
+				.nspace = ctx->nspace};
+	if (n && probe_watchers(ch->ceph, ctx->pool, refs, n, &po, &e) < 0)
+		scan_ns_error(ctx, &e);
+	ctx->trash = NULL;
+	free(refs);
+	ceph_trash_free(v, n);
+}
+
+/* One namespace of a pool: its directory and its trash. Listing and probing
+ * overlap (probe_pool): the first images are probed while the rest of the
+ * directory is still being read. */
+static void scan_ns(struct chain *ch, const char *pool, const char *nspace,
+		    const struct scan_callbacks *cb, struct scan_progress *p,
+		    struct scan_workers *sw)
+{
+	struct rw_error e = {0};
+	struct scan_pool_ctx ctx = {.pool = pool, .nspace = nspace, .cb = cb, .p = p, .sw = sw};
+	struct probe_opts po = {.cancel = cb->cancel, .result = scan_on_probe,
+				.listed = scan_on_listed, .user = &ctx, .nspace = nspace};
+	if (probe_pool(ch->ceph, pool, &po, &e) < 0)
+		scan_ns_error(&ctx, &e);
+	else if (!cancelled(cb))
+		scan_trash(ch, &ctx);
+	if (ctx.unprobed) {  /* never a silent "no watchers" */
+		rw_error_set(&e, ctx.first.code, "%zu of %zu images could not be probed for "
+			     "watchers: %s", ctx.unprobed, ctx.listed, ctx.first.msg);
+		scan_ns_error(&ctx, &e);
+	}
+	scan_workers_deliver(sw, true);
+}
+
+/* Every RADOS namespace of the pool, the default one first (and even when the
+ * others cannot be listed: that failure is named, never skipped). */
 static void scan_pool(struct chain *ch, const char *pool, const struct scan_callbacks *cb,
 		      struct scan_progress *p, struct scan_workers *sw)
 {
+	struct strvec nss = {0};
 	struct rw_error e = {0};
-	struct scan_pool_ctx ctx = {pool, cb, p, sw, 0, 0, {0}};
-	struct probe_opts po = {.cancel = cb->cancel, .result = scan_on_probe,
-				.listed = scan_on_listed, .user = &ctx};
-	if (probe_pool(ch->ceph, pool, &po, &e) < 0 && cb->pool_error)
+	int rc = chain_namespaces(ch, pool, &nss, &e);
+	if (rc < 0 && cb->pool_error)
 		cb->pool_error(pool, &e, cb->user);
-	if (ctx.unprobed && cb->pool_error) {  /* never a silent "no watchers" */
-		rw_error_set(&e, ctx.first.code, "%zu of %zu images could not be probed for "
-			     "watchers: %s", ctx.unprobed, ctx.listed, ctx.first.msg);
-		cb->pool_error(pool, &e, cb->user);
-	}
-	scan_workers_deliver(sw, true);
+	/* a pool that timed out is not asked again: one timeout per hung pool */
+	for (size_t i = 0; i < nss.n && rc != -ETIMEDOUT && !cancelled(cb); i++)
+		scan_ns(ch, pool, nss.v[i], cb, p, sw);
+	strvec_free(&nss);
 }
 
 static int scan_pool_names(struct chain *ch, const struct strvec *pools, struct strvec *all,

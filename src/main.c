@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"       rbdwho delete-volume VOLUME [--yes] [--dry-run]  through Cinder, only when\n"
 	"                                           available, unattached and unwatched\n"
 	"\n"
-	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
+	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk, POOL/IMAGE or POOL/NS/IMAGE.\n"
 	"\n"
 	"Ceph:       -c, --conf FILE   --id USER   --cluster NAME   -k, --keyring FILE\n"
 	"OpenStack:  --os-cloud NAME   --insecure   --no-openstack   (and OS_* variables)\n"

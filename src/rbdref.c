@@ -88,6 +88,26 @@ bool rbd_refs_match(const struct rbd_refs *l, const char *pool, const char *imag
 	return false;
 }
 
+bool rbd_ref_ns_equal(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+bool rbd_ref_matches_ns(const struct rbd_ref *r, const char *pool, const char *nspace,
+			const char *image)
+{
+	return rbd_ref_matches(r, pool, image) && rbd_ref_ns_equal(r->nspace, nspace);
+}
+
+bool rbd_refs_match_ns(const struct rbd_refs *l, const char *pool, const char *nspace,
+		       const char *image)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (rbd_ref_matches_ns(&l->v[i], pool, nspace, image))
+			return true;
+	return false;
+}
+
 void rbd_refs_free(struct rbd_refs *l)
 {
 	for (size_t i = 0; i < l->n; i++)

@@ -80,3 +80,25 @@ char *volspec_instance_uuid(const char *image)
 {
 	return image && nova_disk_suffix(image) ? xstrndup(image, UUID_LEN) : NULL;
 }
+
+int volspec_split_ns(const char *name, char **nspace, char **image)
+{
+	*nspace = *image = NULL;
+	if (str_empty(name))
+		return -EINVAL;
+	const char *slash = strchr(name, '/');
+	if (!slash) {
+		*image = xstrdup(name);
+		return 0;
+	}
+	if (slash == name || !slash[1] || strchr(slash + 1, '/'))
+		return -EINVAL;
+	*nspace = xstrndup(name, (size_t)(slash - name));
+	*image = xstrdup(slash + 1);
+	return 0;
+}
+
+char *volspec_join_ns(const char *nspace, const char *image)
+{
+	return str_empty(nspace) ? xstrdup(image) : xasprintf("%s/%s", nspace, image);
+}

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "rbdwho/error.h"
 #include "rbdwho/parse_sessions.h"
 
@@ -85,5 +86,46 @@ void *ceph_rados_handle(struct ceph_conn *c);
 
 /* The cephx user the connection authenticated as ("client.admin"), for messages. */
 const char *ceph_conn_user(struct ceph_conn *c);
+/* ---- RADOS namespaces and the rbd trash ---- */
+
+/* Where an image is: its pool, RADOS namespace (NULL or "": the default one)
+ * and name. trash_id set: an image moved to the trash (`rbd trash mv`, or
+ * Cinder deleting a busy volume), opened by that id, as its name is no longer
+ * in the directory (its watches still live on rbd_header.<id>). */
+struct ceph_loc {
+	const char *pool, *nspace, *image, *trash_id;
+};
+/* "POOL/IMAGE" or "POOL/NS/IMAGE", as the rbd tool writes it; malloc'd. */
+char *ceph_loc_spec(const struct ceph_loc *at);
+
+/* ceph_list_images, ceph_image_info and ceph_list_watchers anywhere. */
+int ceph_list_images_ns(struct ceph_conn *c, const char *pool, const char *nspace,
+			struct ceph_image_ref **out, size_t *n, struct rw_error *err);
+int ceph_image_info_at(struct ceph_conn *c, const struct ceph_loc *at,
+		       struct ceph_image_info *out, struct rw_error *err);
+int ceph_list_watchers_at(struct ceph_conn *c, const struct ceph_loc *at,
+			  struct ceph_watcher **out, size_t *n, struct rw_error *err);
+
+/* The pool's RADOS namespaces (rbd_namespace_list; the default one is not
+ * among them), appended to names. A pool with none answers 0 and nothing. */
+int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *names,
+			 struct rw_error *err);
+
+/* One entry of a pool's (namespace's) rbd trash. */
+struct ceph_trash_entry {
+	char *id, *name;       /* the image's id and its name before it was moved */
+	int source;            /* rbd_trash_image_source_t: ceph_trash_source_name() */
+	time_t deleted;        /* when it was moved to the trash */
+	time_t deferment_end;  /* before this, `rbd trash rm` refuses without --force */
+};
+/* librbd's RBD_TRASH_IMAGE_SOURCE_REMOVING: an image whose removal has begun. */
+#define CEPH_TRASH_SOURCE_REMOVING 3
+/* "user" (rbd trash mv, Cinder), "removing", "mirroring", "migration", "user_parent". */
+const char *ceph_trash_source_name(int source);
+int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
+		    struct ceph_trash_entry **out, size_t *n, struct rw_error *err);
+void ceph_trash_free(struct ceph_trash_entry *v, size_t n);
+void ceph_trash_free_entry(struct ceph_trash_entry *e);  /* its strings, zeroed */
+void ceph_trash_entry_copy(struct ceph_trash_entry *dst, const struct ceph_trash_entry *src);
 
 #endif

@@ -150,6 +150,10 @@ struct image_view {
 	size_t nwatchers;
 	char *watchers_error;   /* listing the watchers failed */
 	struct strvec notes;    /* plain-language findings, e.g. the classic symptom */
+	char *nspace;           /* the RADOS namespace; "" for the default one */
+	bool trashed;           /* in the rbd trash (moved there while perhaps still held) */
+	struct ceph_trash_entry trash;  /* when trashed: its id, source and times */
+	char *chain_name;       /* "IMAGE" or "NS/IMAGE": how chain calls name it in its pool */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
 /* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
@@ -208,9 +212,15 @@ void chain_forget(struct chain *ch);
  * signal handler. */
 void chain_kill_children(void);
 
-/* Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x] or
- * POOL/IMAGE — into pool and image (malloc'd): chain_locate_all's first
- * match (the browser's go-to). */
+/* Image names given to and returned by the chain (chain_locate*,
+ * chain_load_image, chain_find_image, chain_list_images, chain_probe) are
+ * "IMAGE" in the pool's default RADOS namespace and "NS/IMAGE" in namespace NS
+ * (volspec_split_ns). An image moved to the rbd trash is found under its
+ * name from before (its trash entry's), and loaded by its id.
+ *
+ * Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x],
+ * POOL/IMAGE or POOL/NS/IMAGE — into pool and image (malloc'd):
+ * chain_locate_all's first match (the browser's go-to). */
 int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 		 struct rw_error *err);
 
@@ -221,8 +231,10 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
  * and then pool_errors lists each pool that could not be asked ("POOL:
  * reason"), as another match may hide there. Without a match: -ENOENT only
  * when every pool answered; else the error of a pool that could not be asked
- * (-ETIMEDOUT, -EIO, …), naming every such pool. -EINVAL on an unknown form;
- * -EOPNOTSUPP for POOL/NAMESPACE/IMAGE (RADOS namespaces: not yet). */
+ * (-ETIMEDOUT, -EIO, …), naming every such pool. -EINVAL on an unknown form.
+ * A bare UUID is looked for in every RADOS namespace of every pool and in
+ * their trash (a pool whose namespaces or trash cannot be listed is a pool
+ * that could not be asked). */
 int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
 		     struct strvec *images, struct strvec *pool_errors, struct rw_error *err);
 
@@ -260,8 +272,9 @@ void chain_recheck_holder(struct chain *ch, struct holder *h);
 int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err);
 /* Every pool name, appended to names. */
 int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *err);
-/* A pool's image count without listing its names, and whether rbd is enabled
- * on it (a pool without rbd holds no images: say so, not "0 images"). */
+/* A pool's image count (its RADOS namespaces' images included) without
+ * listing the default namespace's names, and whether rbd is enabled on it (a
+ * pool without rbd holds no images: say so, not "0 images"). */
 struct chain_pool_info {
 	size_t images;
 	bool rbd;
@@ -270,7 +283,9 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 		     struct rw_error *err);
 /* Lists a pool's images and hands them to page() in pages of at most
  * page_size (borrowed for the call); page() returns false to stop early.
- * *total: how many the pool has. */
+ * The default namespace's images come first, then each RADOS namespace's, named
+ * NS/IMAGE; a failure to list the namespaces is returned after the pages of
+ * the default one. *total: how many were listed. */
 int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
 		      void *user, size_t *total, struct rw_error *err);
@@ -279,7 +294,8 @@ struct chain_probe_row {
 	uint64_t size;
 	int nwatchers;  /* -1: not known (failed, or skipped) */
 };
-/* Size and watcher count of n images of pool (ids from chain_list_images):
+/* Size and watcher count of n images of pool (names and ids from
+ * chain_list_images, NS/IMAGE ones probed in their namespace):
  * the watchers in one bulk probe (probe.h, as a scan does), the size by one
  * read-only open per image. Once stop(user) is true the remaining sizes are
  * skipped and those rows left unknown. Fails only when the pool cannot be

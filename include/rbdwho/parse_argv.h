@@ -52,6 +52,9 @@ void argv_info_clear(struct argv_info *info);
  * the pool it exposes whole (rbd-fuse). A /dev/rbdN alone says nothing of the
  * image: the mapping's sysfs entry does. */
 bool argv_info_holds(const struct argv_info *info, const char *pool, const char *image);
+/* The same within one RADOS namespace (NULL or "": the default one). */
+bool argv_info_holds_ns(const struct argv_info *info, const char *pool, const char *nspace,
+			const char *image);
 /* True when the command line names any RBD image, pool or kernel RBD device. */
 bool argv_info_names_rbd(const struct argv_info *info);
 

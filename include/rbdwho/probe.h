@@ -51,6 +51,7 @@ struct probe_opts {
 	/* probe_pool only, optional: n more images were listed (same thread). */
 	void (*listed)(size_t n, void *user);
 	void *user;
+	const char *nspace;           /* the RADOS namespace; NULL or "": the default */
 };
 
 /* Probes the watchers of n images of pool (ids from ceph_list_images). Waits

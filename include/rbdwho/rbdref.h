@@ -32,6 +32,14 @@ struct rbd_refs {
 };
 void rbd_refs_push(struct rbd_refs *l, struct rbd_ref *r); /* takes r's strings, zeroes r */
 bool rbd_refs_match(const struct rbd_refs *l, const char *pool, const char *image);
+
+/* The same within one RADOS namespace (NULL or "": the default one): a holder
+ * of pool/ns1/image does not hold pool/image. */
+bool rbd_ref_ns_equal(const char *a, const char *b);
+bool rbd_ref_matches_ns(const struct rbd_ref *r, const char *pool, const char *nspace,
+			const char *image);
+bool rbd_refs_match_ns(const struct rbd_refs *l, const char *pool, const char *nspace,
+		       const char *image);
 void rbd_refs_free(struct rbd_refs *l);
 
 #endif

@@ -11,6 +11,8 @@
 
 struct json_object *report_image_json(const struct image_view *iv);
 void report_image_text(FILE *out, const struct image_view *iv);
+/* "POOL/IMAGE" or "POOL/NS/IMAGE" (an image in a RADOS namespace); malloc'd. */
+char *report_image_spec(const struct image_view *iv);
 
 struct json_object *report_procs_json(const struct proc_list *l);
 void report_procs_text(FILE *out, const struct proc_list *l);

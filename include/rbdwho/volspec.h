@@ -26,4 +26,12 @@ int volspec_candidates(const char *spec, struct strvec *names);
 char *volspec_volume_uuid(const char *image);
 char *volspec_instance_uuid(const char *image);
 
+/* The chain names an image in a RADOS namespace "NS/IMAGE" within its pool
+ * (POOL/NS/IMAGE is the rbd tool's spec; Ceph allows no '/' in a namespace
+ * name). Splits such a name: *nspace NULL for a plain IMAGE (the default
+ * namespace). -EINVAL (nothing set) for an empty part or a second '/'. */
+int volspec_split_ns(const char *name, char **nspace, char **image);
+/* "NS/IMAGE", or IMAGE when nspace is NULL or ""; malloc'd. */
+char *volspec_join_ns(const char *nspace, const char *image);
+
 #endif

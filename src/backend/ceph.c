@@ -318,10 +318,57 @@ static int ceph_open_pool(struct ceph_conn *c, const char *pool, rados_ioctx_t *
 	return rc;
 }
 
+/* The pool's io context, set to a RADOS namespace (NULL or "": the default). */
+static int ceph_open_ns(struct ceph_conn *c, const char *pool, const char *nspace,
+                        rados_ioctx_t *io, struct rw_error *err)
+{
+	int rc = ceph_open_pool(c, pool, io, err);
+
+	if (rc == 0 && !str_empty(nspace))
+		rados_ioctx_set_namespace(*io, nspace);
+	return rc;
+}
+
+
 /* ---- images ---- */
+
+/* librbd's list calls, one shape: fill buf with up to *n entries; -ERANGE and
+ * the count needed when it is short. */
+typedef int (*ceph_list_call)(rados_ioctx_t io, void *buf, size_t *n);
+static int list2_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_list2(io, buf, n); }
+static int ns_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_namespace_list(io, buf, n); }
+static int trash_call(rados_ioctx_t io, void *buf, size_t *n) { return rbd_trash_list(io, buf, n); }
+
+/* Calls list with a buffer of *n entries of size sz, grown while librbd says
+ * it is short: to the count it needs now plus slack, as more may appear before
+ * the retry. Returns the buffer (malloc'd) and *n the entries filled; *rc is
+ * librbd's code. */
+static void *ceph_grow_list(rados_ioctx_t io, ceph_list_call list, size_t sz, size_t slack,
+                            size_t *n, int *rc)
+{
+	void *buf = NULL;
+
+	for (;;) {
+		buf = xrealloc(buf, (*n ? *n : 1) * sz);
+		size_t got = *n;
+		*rc = list(io, buf, &got);
+		if (*rc == -ERANGE && got > *n) {
+			*n = got + slack;
+			continue;
+		}
+		*n = got;
+		return buf;
+	}
+}
 
 int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_ref **out, size_t *n,
                      struct rw_error *err)
+{
+	return ceph_list_images_ns(c, pool, NULL, out, n, err);
+}
+
+int ceph_list_images_ns(struct ceph_conn *c, const char *pool, const char *nspace,
+                        struct ceph_image_ref **out, size_t *n, struct rw_error *err)
 {
 	rados_ioctx_t io;
 	rbd_image_spec_t *specs = NULL;
@@ -330,21 +377,10 @@ int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_re
 
 	*out = NULL;
 	*n = 0;
-	rc = ceph_open_pool(c, pool, &io, err);
+	rc = ceph_open_ns(c, pool, nspace, &io, err);
 	if (rc)
 		return rc;
-	/* -ERANGE says how many there are now; more may appear before the retry. */
-	for (;;) {
-		specs = xrealloc(specs, max * sizeof(*specs));
-		size_t got = max;
-		rc = rbd_list2(io, specs, &got);
-		if (rc == -ERANGE && got > max) {
-			max = got + 16;
-			continue;
-		}
-		max = got;
-		break;
-	}
+	specs = ceph_grow_list(io, list2_call, sizeof(*specs), 16, &max, &rc);
 	rados_ioctx_destroy(io);
 	if (rc < 0) {
 		free(specs);
@@ -414,22 +450,28 @@ void ceph_image_refs_free(struct ceph_image_ref *v, size_t n)
 
 /* Opens pool/image read-only (no watch of our own). An image removed since it
  * was listed is -ENOENT like any missing one. */
-static int ceph_open_image(struct ceph_conn *c, const char *pool, const char *image,
-                           rados_ioctx_t *io, rbd_image_t *img, struct rw_error *err)
+static int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados_ioctx_t *io,
+                           rbd_image_t *img, struct rw_error *err)
 {
-	int rc = ceph_open_pool(c, pool, io, err);
+	int rc = ceph_open_ns(c, at->pool, at->nspace, io, err);
 
 	if (rc)
 		return rc;
-	rc = rbd_open_read_only(*io, image, img, NULL);
+	/* a trashed image's name is no longer in the directory: by its id */
+	rc = at->trash_id ? rbd_open_by_id_read_only(*io, at->trash_id, img, NULL)
+	                  : rbd_open_read_only(*io, at->image, img, NULL);
 	if (rc == 0)
 		return 0;
 	rados_ioctx_destroy(*io);
+	char *spec = ceph_loc_spec(at);
 	if (rc == -ENOENT)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	char *what = xasprintf("cannot open image '%s/%s'", pool, image);
-	rc = ceph_fail(c, err, rc, what);
-	free(what);
+		rc = rw_error_set(err, -ENOENT, "image '%s' does not exist", spec);
+	else {
+		char *what = xasprintf("cannot open image '%s'", spec);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+	}
+	free(spec);
 	return rc;
 }
 
@@ -522,25 +564,33 @@ static int ceph_fill_info(rbd_image_t img, struct ceph_image_info *out)
 int ceph_image_info(struct ceph_conn *c, const char *pool, const char *image,
                     struct ceph_image_info *out, struct rw_error *err)
 {
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_image_info_at(c, &at, out, err);
+}
+
+int ceph_image_info_at(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_image_info *out,
+                       struct rw_error *err)
+{
 	rados_ioctx_t io;
 	rbd_image_t img;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = ceph_open_image(c, pool, image, &io, &img, err);
+	rc = ceph_open_image(c, at, &io, &img, err);
 	if (rc)
 		return rc;
 	rc = ceph_fill_info(img, out);
 	ceph_close_image(io, img);
 	if (rc < 0) {
 		ceph_image_info_clear(out);
-		char *what = xasprintf("cannot read image '%s/%s'", pool, image);
+		char *spec = ceph_loc_spec(at), *what = xasprintf("cannot read image '%s'", spec);
 		rc = ceph_fail(c, err, rc, what);
 		free(what);
+		free(spec);
 		return rc;
 	}
-	out->pool = xstrdup(pool);
-	out->name = xstrdup(image);
+	out->pool = xstrdup(at->pool);
+	out->name = xstrdup(at->image);
 	return 0;
 }
 
@@ -594,24 +644,33 @@ static int ceph_read_watchers(rbd_image_t img, struct ceph_watcher **out, size_t
 int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
                        struct ceph_watcher **out, size_t *n, struct rw_error *err)
 {
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_list_watchers_at(c, &at, out, n, err);
+}
+
+int ceph_list_watchers_at(struct ceph_conn *c, const struct ceph_loc *at,
+                          struct ceph_watcher **out, size_t *n, struct rw_error *err)
+{
 	rados_ioctx_t io;
 	rbd_image_t img;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	rc = ceph_open_image(c, pool, image, &io, &img, err);
+	rc = ceph_open_image(c, at, &io, &img, err);
 	if (rc)
 		return rc;
 	rc = ceph_read_watchers(img, out, n);
 	ceph_close_image(io, img);
+	char *spec = ceph_loc_spec(at);
 	if (rc == -ENOENT)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	if (rc < 0) {
-		char *what = xasprintf("cannot list the watchers of '%s/%s'", pool, image);
+		rc = rw_error_set(err, -ENOENT, "image '%s' does not exist", spec);
+	else if (rc < 0) {
+		char *what = xasprintf("cannot list the watchers of '%s'", spec);
 		rc = ceph_fail(c, err, rc, what);
 		free(what);
 	}
+	free(spec);
 	return rc;
 }
 
@@ -743,4 +802,82 @@ void *ceph_rados_handle(struct ceph_conn *c)
 const char *ceph_conn_user(struct ceph_conn *c)
 {
 	return c->name;
+}
+
+/* ---- RADOS namespaces and the trash ---- */
+
+int ceph_list_namespaces(struct ceph_conn *c, const char *pool, struct strvec *names,
+                         struct rw_error *err)
+{
+	rados_ioctx_t io;
+	size_t len = 1024;
+	char *buf = NULL;
+	int rc = ceph_open_pool(c, pool, &io, err);
+
+	if (rc)
+		return rc;
+	buf = ceph_grow_list(io, ns_call, 1, 256, &len, &rc);
+	rados_ioctx_destroy(io);
+	if (rc < 0) {
+		free(buf);
+		char *what = xasprintf("cannot list the namespaces of pool '%s'", pool);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+		return rc;
+	}
+	for (const char *p = buf; p < buf + len && *p; p += strlen(p) + 1)
+		strvec_push(names, p);
+	free(buf);
+	return 0;
+}
+
+/* ceph_loc.c names librbd's trash sources without librbd: keep them in step. */
+_Static_assert(CEPH_TRASH_SOURCE_REMOVING == RBD_TRASH_IMAGE_SOURCE_REMOVING &&
+                   RBD_TRASH_IMAGE_SOURCE_USER == 0 && RBD_TRASH_IMAGE_SOURCE_USER_PARENT == 4,
+               "ceph_loc.c's copy of librbd's trash sources");
+
+static void ceph_trash_copy(const rbd_trash_image_info_t *in, struct ceph_trash_entry *out)
+{
+	out->id = xstrdup(in->id ? in->id : "");
+	out->name = xstrdup(in->name ? in->name : "");
+	out->source = (int)in->source;
+	out->deleted = in->deletion_time;
+	out->deferment_end = in->deferment_end_time;
+}
+
+int ceph_list_trash(struct ceph_conn *c, const char *pool, const char *nspace,
+                    struct ceph_trash_entry **out, size_t *n, struct rw_error *err)
+{
+	rados_ioctx_t io;
+	rbd_trash_image_info_t *v = NULL;
+	size_t max = 16;
+	int rc = ceph_open_ns(c, pool, nspace, &io, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	v = ceph_grow_list(io, trash_call, sizeof(*v), 16, &max, &rc);
+	rados_ioctx_destroy(io);
+	if (rc == -ENOENT) {  /* no trash object: nothing was ever moved there */
+		rc = 0;
+		max = 0;
+	}
+	if (rc < 0) {
+		free(v);
+		struct ceph_loc at = {.pool = pool, .nspace = nspace, .image = ""};
+		char *spec = ceph_loc_spec(&at), *what = xasprintf("cannot list the trash of '%s'", spec);
+		rc = ceph_fail(c, err, rc, what);
+		free(what);
+		free(spec);
+		return rc;
+	}
+	*out = xcalloc(max ? max : 1, sizeof(**out));
+	for (size_t i = 0; i < max; i++)
+		ceph_trash_copy(&v[i], &(*out)[i]);
+	*n = max;
+	if (max)
+		rbd_trash_list_cleanup(v, max);
+	free(v);
+	return 0;
 }

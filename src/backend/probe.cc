@@ -433,6 +433,8 @@ int probe_run_pool(struct ceph_conn *c, const char *pool, probe_source *src, pro
 	int rc = probe_open(c, pool, &cio, err);
 	if (rc < 0)
 		return rc;
+	if (!str_empty(opts->nspace))  // headers and directory live in the image's namespace
+		rados_ioctx_set_namespace(cio, opts->nspace);
 	try {
 		librados::IoCtx io;
 		librados::IoCtx::from_rados_ioctx_t(cio, io);  // takes its own reference

@@ -51,8 +51,12 @@ static void find_one(struct find_run *r, struct chain *ch, const char *pool, con
 			json_object_array_add(ej, json_object_new_string(r->pool_errors->v[i]));
 		json_object_array_add(r->all, o);
 	} else {
-		if (n > 1)
-			printf("%s== %s/%s (match %zu of %zu)\n", k ? "\n" : "", pool, image, k + 1, n);
+		if (n > 1) {
+			char *spec = report_image_spec(iv);
+			printf("%s== %s%s (match %zu of %zu)\n", k ? "\n" : "", spec,
+			       iv->trashed ? " (in trash)" : "", k + 1, n);
+			free(spec);
+		}
 		report_image_text(stdout, iv);
 	}
 	strvec_free(&errs);
@@ -63,7 +67,7 @@ int cli_find(const struct options *o)
 {
 	if (o->nargs != 1) {
 		fprintf(stderr, "rbdwho: find takes one VOLUME (UUID, volume-UUID, UUID_disk or "
-				"POOL/IMAGE)\nTry 'rbdwho --help'.\n");
+				"POOL[/NAMESPACE]/IMAGE)\nTry 'rbdwho --help'.\n");
 		return RW_EXIT_USAGE;
 	}
 	struct chain *ch = NULL;

@@ -182,13 +182,31 @@ static struct json_object *image_info_json(const struct ceph_image_info *in)
 	return o;
 }
 
+/* An image in the rbd trash: still there to be held (Cinder moves a busy
+ * volume there on delete); null when it is not in the trash. */
+static struct json_object *trash_json(const struct image_view *iv)
+{
+	char t[64];
+	if (!iv->trashed)
+		return NULL;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", jstr(iv->trash.id));
+	json_object_object_add(o, "source", jstr(ceph_trash_source_name(iv->trash.source)));
+	json_object_object_add(o, "deleted_at", iv->trash.deleted ? jstr(report_time(iv->trash.deleted, t, sizeof t)) : NULL);
+	json_object_object_add(o, "deferment_end", iv->trash.deferment_end ? jstr(report_time(iv->trash.deferment_end, t, sizeof t)) : NULL);
+	return o;
+}
+
 struct json_object *report_image_json(const struct image_view *iv)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "volume", jstr(iv->volume_uuid));
 	json_object_object_add(o, "instance", jstr(iv->instance_uuid));
 	json_object_object_add(o, "pool", jstr(iv->pool));
+	json_object_object_add(o, "namespace", jstr(iv->nspace ? iv->nspace : ""));
 	json_object_object_add(o, "image", jstr(iv->image));
+	json_object_object_add(o, "trashed", json_object_new_boolean(iv->trashed));
+	json_object_object_add(o, "trash", trash_json(iv));
 	json_object_object_add(o, "image_info", image_info_json(&iv->info));
 	json_object_object_add(o, "cinder", cinder_json(iv));
 	struct json_object *ws = json_object_new_array();
@@ -212,6 +230,12 @@ struct json_object *report_image_json(const struct image_view *iv)
 }
 
 /* ---- text ---- */
+
+char *report_image_spec(const struct image_view *iv)
+{
+	struct ceph_loc at = {.pool = iv->pool, .nspace = iv->nspace, .image = iv->image};
+	return ceph_loc_spec(&at);
+}
 
 /* Prints a label and a terminal-safe value. */
 static void line(FILE *out, const char *indent, const char *label, const char *value)
@@ -337,12 +361,24 @@ void report_image_text(FILE *out, const struct image_view *iv)
 	char sz[32];
 	if (iv->volume_uuid)
 		line(out, "", "volume", iv->volume_uuid);
-	char *img = xasprintf("%s/%s  id %s  %s  prefix %s", iv->pool, iv->image,
+	char *spec = report_image_spec(iv);
+	char *img = xasprintf("%s  id %s  %s  prefix %s%s", spec,
 			      str_empty(iv->info.id) ? "-" : iv->info.id,
 			      report_size(iv->info.size, sz, sizeof sz),
-			      iv->info.block_name_prefix ? iv->info.block_name_prefix : "?");
+			      iv->info.block_name_prefix ? iv->info.block_name_prefix : "?",
+			      iv->trashed ? "  (in trash)" : "");
 	line(out, "", "image", img);
 	free(img);
+	free(spec);
+	if (iv->trashed) {
+		char t1[64], t2[64];
+		char *tr = xasprintf("moved there %s (%s), deferred until %s", 
+				     report_time(iv->trash.deleted, t1, sizeof t1),
+				     ceph_trash_source_name(iv->trash.source),
+				     report_time(iv->trash.deferment_end, t2, sizeof t2));
+		line(out, "", "trash", tr);
+		free(tr);
+	}
 	if (iv->info.features_str)
 		line(out, "", "features", iv->info.features_str);
 	cinder_text(out, iv);

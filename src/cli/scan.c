@@ -54,8 +54,9 @@ static void print_rows(const struct image_view *iv)
 		const struct holder *h = w->nholders ? &w->holders[0] : NULL;
 		/* the reason column: why a watcher is not ATTACHED */
 		bool why = w->verdict != VERDICT_ATTACHED && w->reason;
-		char *row = xasprintf("%-8s %s/%s  %s  %s%s%s  %s%s%s%s%s", verdict_name(w->verdict),
-				      iv->pool, iv->image, w->address, w->host ? w->host : "?",
+		char *spec = report_image_spec(iv);
+		char *row = xasprintf("%-8s %s%s  %s  %s%s%s  %s%s%s%s%s", verdict_name(w->verdict),
+				      spec, iv->trashed ? " (in trash)" : "", w->address, w->host ? w->host : "?",
 				      w->cephx_user ? " " : "", w->cephx_user ? w->cephx_user : "",
 				      h && h->name ? h->name : "-", h && h->uuid ? " " : "",
 				      h && h->uuid ? h->uuid : "", why ? "  -- " : "",
@@ -64,6 +65,7 @@ static void print_rows(const struct image_view *iv)
 		printf("%s\n", safe);
 		free(safe);
 		free(row);
+		free(spec);
 	}
 	fflush(stdout);
 }
@@ -78,14 +80,17 @@ static void note_unchecked(struct scan_state *st, const struct image_view *iv)
 		if (st->o->json) {
 			struct json_object *o = json_object_new_object();
 			json_object_object_add(o, "pool", json_object_new_string(iv->pool));
+			json_object_object_add(o, "namespace", json_object_new_string(iv->nspace ? iv->nspace : ""));
 			json_object_object_add(o, "image", json_object_new_string(iv->image));
 			json_object_object_add(o, "address", json_object_new_string(w->address));
 			json_object_object_add(o, "host", w->host ? json_object_new_string(w->host) : NULL);
 			json_object_object_add(o, "reason", json_object_new_string(w->reason ? w->reason : ""));
 			json_object_array_add(st->unchecked, o);
 		} else {
-			char *row = xasprintf("%s/%s  %s  %s  %s", iv->pool, iv->image, w->address,
+			char *spec = report_image_spec(iv);
+			char *row = xasprintf("%s  %s  %s  %s", spec, w->address,
 					      w->host ? w->host : "?", w->reason ? w->reason : "");
+			free(spec);
 			strvec_push_owned(&st->unchecked_rows, sanitize_terminal(row));
 			free(row);
 		}

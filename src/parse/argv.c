@@ -671,6 +671,15 @@ bool argv_info_holds(const struct argv_info *info, const char *pool, const char 
 	return info->whole_pool.pool && strcmp(info->whole_pool.pool, pool) == 0;
 }
 
+bool argv_info_holds_ns(const struct argv_info *info, const char *pool, const char *nspace,
+			const char *image)
+{
+	if (rbd_refs_match_ns(&info->disks, pool, nspace, image))
+		return true;
+	return info->whole_pool.pool && strcmp(info->whole_pool.pool, pool) == 0 &&
+	       rbd_ref_ns_equal(info->whole_pool.nspace, nspace);
+}
+
 bool argv_info_names_rbd(const struct argv_info *info)
 {
 	return info->disks.n > 0 || info->nkrbd > 0 || info->whole_pool.pool;

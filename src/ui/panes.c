@@ -210,14 +210,14 @@ void images_details(struct ui *ui, struct detail_lines *l)
 	struct image_view *iv = ui->iv;
 	if (!key)
 		return;
-	if (!iv || strcmp(iv->image, key) != 0) {
+	if (!iv || strcmp(iv->chain_name, key) != 0) {
 		add(l, "image", "%s/%s", ui->cur_pool, key);
 		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)
 			add(l, "error", "%s", ui->panes[UP_WATCHERS].error);
 		return;
 	}
 	char sz[16];
-	add(l, "image", "%s/%s  id %s  %s  %s", iv->pool, iv->image, nz(iv->info.id),
+	add(l, "image", "%s/%s  id %s  %s  %s", iv->pool, iv->chain_name, nz(iv->info.id),
 	    fmt_size(iv->info.size, sz, sizeof sz), nz(iv->info.block_name_prefix));
 	add(l, "features", "%s", nz(iv->info.features_str));
 	if (iv->volume_uuid) {

@@ -80,14 +80,14 @@ static void scan_rows(struct ui *ui)
 			if (verdict_rank(v) != rank)
 				continue;
 			struct buf b = {0};
-			buf_printf(&b, "%-8s %s/%s  %zu watcher%s", verdict_name(v), iv->pool, iv->image,
-				   iv->nwatchers, iv->nwatchers == 1 ? "" : "s");
+			buf_printf(&b, "%-8s %s/%s%s  %zu watcher%s", verdict_name(v), iv->pool, iv->chain_name,
+				   iv->trashed ? " (in trash)" : "", iv->nwatchers, iv->nwatchers == 1 ? "" : "s");
 			for (size_t w = 0; w < iv->nwatchers; w++)
 				for (size_t h = 0; h < iv->watchers[w].nholders; h++)
 					buf_printf(&b, "  %s@%s", iv->watchers[w].holders[h].name
 						   ? iv->watchers[w].holders[h].name : "?",
 						   iv->watchers[w].host ? iv->watchers[w].host : "?");
-			char *key = xasprintf("%s/%s", iv->pool, iv->image);
+			char *key = xasprintf("%s/%s", iv->pool, iv->chain_name);
 			struct pane_row *r = pane_add(&s->results, key, b.p, NULL, NULL);
 			r->el = ui_verdict_el(v);
 			free(key);

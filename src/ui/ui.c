@@ -187,7 +187,7 @@ static void resolve_watcher(struct ui *ui, struct watcher_view *w)
 	ui->resolving = true;
 	struct job *j = work_job(ui, JOB_RESOLVE);
 	work_of(j)->u.image.pool = xstrdup(ui->iv->pool);
-	work_of(j)->u.image.image = xstrdup(ui->iv->image);
+	work_of(j)->u.image.image = xstrdup(ui->iv->chain_name);
 	work_of(j)->u.image.addr = xstrdup(w->address);
 	submit(ui, j);
 }
@@ -460,7 +460,7 @@ void merge_load_image(struct ui *ui, struct job *j)
 	pane_set_idle(&ui->panes[UP_WATCHERS]);
 	fill_watchers(ui);
 	/* the probe's count may be stale now: this is the fresher answer */
-	struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], ui->iv->image);
+	struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], ui->iv->chain_name);
 	if (r) {
 		struct image_row *ir = r->data;
 		ir->probed = true;
@@ -468,7 +468,7 @@ void merge_load_image(struct ui *ui, struct job *j)
 		ir->size = ui->iv->info.size;
 		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
 	}
-	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->image) == 0) {
+	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->chain_name) == 0) {
 		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;
 		free(ui->goto_image);
 		ui->goto_image = NULL;

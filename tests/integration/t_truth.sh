@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Never a false word (issue 9), on the real sandbox: what an operator pastes
 # (upper-case UUIDs, a UUID in several pools, Nova's other disks, an instance
-# UUID, POOL/NAMESPACE/IMAGE), a Ceph config that cannot be read, and holders
+# UUID, POOL/NAMESPACE/IMAGE not there), a Ceph config that cannot be read, and holders
 # that are not running (a killed qemu's lingering watch; a libvirt domain whose
 # qemu was killed, now shut off): a dead client, never an ORPHAN to destroy.
 set -u
@@ -59,10 +59,10 @@ for s in _disk _disk.config _disk.swap; do mkimg "vms/$INST$s" || fail "rbd crea
 [ $rc -eq 0 ] && [ "$(q cfg.json 'd["image"]+" "+d["instance"]')" = "${INST}_disk.config $INST" ] &&
   pass "UUID_disk.config (upper case) found" || fail "UUID_disk.config (upper case) found (exit $rc)"
 
-# --- POOL/NAMESPACE/IMAGE: parsed, and said plainly to be not supported yet
+# --- POOL/NAMESPACE/IMAGE: looked up in that namespace (t_namespaces.sh finds them)
 "$RBDWHO" find "volumes/tenant1/volume-$VOL" >"$T/ns.out" 2>&1; rc=$?
-[ $rc -eq 1 ] && grep -q "namespace tenant1" "$T/ns.out" && grep -q "not supported yet" "$T/ns.out" &&
-  pass "POOL/NAMESPACE/IMAGE: exit 1, not supported yet" || fail "POOL/NAMESPACE/IMAGE: exit 1, not supported yet (exit $rc: $(head -c 120 "$T/ns.out"))"
+[ $rc -eq 3 ] && grep -q "volumes/tenant1/volume-$VOL' does not exist" "$T/ns.out" &&
+  pass "POOL/NAMESPACE/IMAGE not there: exit 3, names it" || fail "POOL/NAMESPACE/IMAGE not there: exit 3, names it (exit $rc: $(head -c 120 "$T/ns.out"))"
 "$RBDWHO" find "$(new_uuid)" >/dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] && pass "a UUID nowhere: exit 3 (every pool answered)" || fail "a UUID nowhere: exit 3 (got $rc)"
 

@@ -1,0 +1,43 @@
+/* ceph_loc.c — the plain data of ceph.h's namespaces and trash: spelling an
+ * image's place, naming a trash source, freeing trash entries. No librados,
+ * so the fake backends (tests/fake) share it. */
+#include <stdlib.h>
+
+#include "rbdwho/ceph.h"
+#include "rbdwho/util.h"
+
+char *ceph_loc_spec(const struct ceph_loc *at)
+{
+	bool ns = !str_empty(at->nspace);
+	return xasprintf("%s/%s%s%s", at->pool, ns ? at->nspace : "", ns ? "/" : "", at->image);
+}
+
+/* librbd's rbd_trash_image_source_t, by value (ceph.c asserts they agree). */
+const char *ceph_trash_source_name(int source)
+{
+	static const char *const names[] = {"user", "mirroring", "migration", "removing",
+					    "user_parent"};
+	return source >= 0 && (size_t)source < sizeof names / sizeof names[0] ? names[source]
+									   : "unknown";
+}
+
+void ceph_trash_free_entry(struct ceph_trash_entry *e)
+{
+	free(e->id);
+	free(e->name);
+	e->id = e->name = NULL;
+}
+
+void ceph_trash_entry_copy(struct ceph_trash_entry *dst, const struct ceph_trash_entry *src)
+{
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->name = xstrdup(src->name);
+}
+
+void ceph_trash_free(struct ceph_trash_entry *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		ceph_trash_free_entry(&v[i]);
+	free(v);
+}
