@@ -54,6 +54,7 @@ void image_view_free(struct image_view *iv)
 	free(iv->watchers);
 	free(iv->watchers_error);
 	strvec_free(&iv->notes);
+	image_lock_clear(&iv->lock);
 	free(iv);
 }
 
@@ -97,6 +98,7 @@ void image_view_errors(const struct image_view *iv, struct strvec *out)
 									  ? w->holders[j].nova.error
 									  : "?"));
 	}
+	chain_lock_errors(iv, out);
 }
 
 /* Cinder names RBD images volume-<uuid>; Nova's disks are <uuid>_disk[.x]. */
@@ -165,6 +167,7 @@ int chain_load_image(struct chain *ch, const char *pool, const char *image,
 	uuids_from_name(iv);
 	load_cinder(ch, iv);
 	load_watchers(ch, iv);
+	chain_load_lock(ch, iv);
 	*out = iv;
 	return 0;
 }
@@ -211,6 +214,7 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 	if (!ch->os && nw > 0)
 		strvec_push_owned(&iv->notes, xasprintf("Verdicts stay UNKNOWN: %s.",
 							 ch->os_note ? ch->os_note : "no OpenStack"));
+	chain_lock_notes(iv);
 }
 
 int chain_find_image(struct chain *ch, const char *pool, const char *image,

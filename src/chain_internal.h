@@ -100,4 +100,11 @@ char *chain_libvirt_open_uri(struct chain *ch, const char *uri);
 /* The plain-language findings of a resolved image (chain_find and the scan). */
 void chain_add_notes(struct chain *ch, struct image_view *iv);
 
+/* chain_lock.c: the image's lock read and judged against iv's watchers
+ * (iv->lock; never fails: a failure is kept in iv->lock.error), the failures
+ * to know it for image_view_errors, and its notes. */
+void chain_load_lock(struct chain *ch, struct image_view *iv);
+void chain_lock_errors(const struct image_view *iv, struct strvec *out);
+void chain_lock_notes(struct image_view *iv);
+
 #endif

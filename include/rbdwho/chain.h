@@ -17,6 +17,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/config.h"
 #include "rbdwho/error.h"
+#include "rbdwho/lock.h"
 #include "rbdwho/nova_cache.h"
 #include "rbdwho/os.h"
 #include "rbdwho/parse_addr.h"
@@ -150,6 +151,7 @@ struct image_view {
 	size_t nwatchers;
 	char *watchers_error;   /* listing the watchers failed */
 	struct strvec notes;    /* plain-language findings, e.g. the classic symptom */
+	struct image_lock lock; /* `rbd lock ls`, judged against the watchers (lock.h) */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
 /* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
