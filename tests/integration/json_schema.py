@@ -107,7 +107,7 @@ def command_of(path, doc):
     except OSError:
         args = []
     for a in args:
-        if a in ('find', 'scan', 'procs', 'destroy'):
+        if a in ('find', 'scan', 'procs', 'destroy', 'unlock'):
             return a
     if isinstance(doc, dict) and 'images_scanned' in doc:
         return 'scan'
