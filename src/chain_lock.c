@@ -11,7 +11,7 @@
 #include "chain_internal.h"
 
 static void judge_lock(struct image_lock *l, const struct watcher_view *ws, size_t n,
-                      const struct strvec *bl)
+                       const struct strvec *bl)
 {
 	struct lock_watcher *lw = xcalloc(n ? n : 1, sizeof *lw);
 	for (size_t i = 0; i < n; i++)
@@ -70,11 +70,12 @@ void chain_lock_notes(struct image_view *iv)
 	switch (l->state) {
 	case LOCK_HELD:
 		if (iv->nwatchers > 1)
-			strvec_push_owned(notes, xasprintf("Watcher %s (%s) owns the exclusive lock: "
-			                                   "of the %zu clients watching, it is the "
-			                                   "active one.",
-			                                   iv->watchers[l->owner].address, k->entity,
-			                                   iv->nwatchers));
+			strvec_push_owned(notes,
+			                  xasprintf("Watcher %s (%s) owns the exclusive lock: "
+			                            "of the %zu clients watching, it is the "
+			                            "active one.",
+			                            iv->watchers[l->owner].address, k->entity,
+			                            iv->nwatchers));
 		break;
 	case LOCK_STALE:
 	case LOCK_BLOCKLISTED:

@@ -13,18 +13,21 @@ static const struct {
 	const char *name, *meaning;
 } lock_states[] = {
 #define LOCK_X(e, n, d) [e] = {n, d},
-	LOCK_STATES(LOCK_X)
+    LOCK_STATES(LOCK_X)
 #undef LOCK_X
 };
 
 const char *lock_state_name(enum lock_state s)
 {
-	return (size_t)s < sizeof lock_states / sizeof lock_states[0] ? lock_states[s].name : "unknown";
+	return (size_t)s < sizeof lock_states / sizeof lock_states[0] ? lock_states[s].name
+	                                                              : "unknown";
 }
 
 const char *lock_state_meaning(enum lock_state s)
 {
-	return (size_t)s < sizeof lock_states / sizeof lock_states[0] ? lock_states[s].meaning : lock_states[LOCK_UNKNOWN].meaning;
+	return (size_t)s < sizeof lock_states / sizeof lock_states[0]
+	           ? lock_states[s].meaning
+	           : lock_states[LOCK_UNKNOWN].meaning;
 }
 
 void ceph_lock_clear(struct ceph_lock *l)
@@ -125,7 +128,8 @@ static int blocklist_take(struct json_object *arr, struct strvec *out)
 		return -EPROTO;
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		struct json_object *e = json_object_array_get_idx(arr, i), *a = NULL;
-		if (!json_object_object_get_ex(e, "addr", &a) || !json_object_is_type(a, json_type_string))
+		if (!json_object_object_get_ex(e, "addr", &a) ||
+		    !json_object_is_type(a, json_type_string))
 			return -EPROTO;
 		strvec_push(out, json_object_get_string(a));
 	}
@@ -169,8 +173,8 @@ enum lock_state lock_judge(const struct ceph_lock *l, const struct lock_watcher 
 	bool blocklisted = false;
 	for (size_t k = 0; k < l->n; k++) {
 		for (size_t i = 0; i < n; i++)
-			if (lock_locker_is_watcher(&l->lockers[k], managed, ws[i].address, ws[i].client,
-			                           ws[i].cookie)) {
+			if (lock_locker_is_watcher(&l->lockers[k], managed, ws[i].address,
+			                           ws[i].client, ws[i].cookie)) {
 				*owner = (ssize_t)i;
 				break;
 			}

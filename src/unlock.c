@@ -16,6 +16,7 @@ void unlock_plan_clear(struct unlock_plan *plan)
 	free(plan->image);
 	image_lock_clear(&plan->lock);
 	ceph_watchers_free(plan->watchers, plan->nwatchers);
+	free(plan->lw);
 	strvec_free(&plan->blocklist);
 	memset(plan, 0, sizeof *plan);
 	plan->lock.owner = -1;
@@ -37,15 +38,15 @@ static int unlock_read(struct chain *ch, struct unlock_plan *plan, struct rw_err
 	if (!plan->blocklist_known)
 		plan->lock.blocklist_error = xstrdup(e.msg);
 	plan->lock.blocklist_asked = true;
-	struct lock_watcher *lw = xcalloc(plan->nwatchers ? plan->nwatchers : 1, sizeof *lw);
+	struct lock_watcher *lw = plan->lw =
+	    xcalloc(plan->nwatchers ? plan->nwatchers : 1, sizeof *lw);
 	for (size_t i = 0; i < plan->nwatchers; i++)
 		lw[i] = (struct lock_watcher){plan->watchers[i].address, plan->watchers[i].client,
 		                              plan->watchers[i].cookie};
 	plan->lock.managed = lock_is_managed(&plan->lock.raw);
-	plan->lock.state = lock_judge(&plan->lock.raw, lw, plan->nwatchers,
-	                              plan->blocklist_known ? &plan->blocklist : NULL,
-	                              &plan->lock.owner);
-	free(lw);
+	plan->lock.state =
+	    lock_judge(&plan->lock.raw, lw, plan->nwatchers,
+	               plan->blocklist_known ? &plan->blocklist : NULL, &plan->lock.owner);
 	return 0;
 }
 
@@ -103,9 +104,10 @@ static int check_gate(const struct unlock_plan *p, bool force, struct rw_error *
 		return rw_error_set(err, -ENOENT, "%s/%s has no lock: nothing to unlock", p->pool,
 		                    p->image);
 	if (l->raw.n > 1)
-		return rw_error_set(err, -EPERM, "%s/%s has a shared lock with %zu lockers — "
-		                    "refusing; break them by hand (`rbd lock ls`)", p->pool, p->image,
-		                    l->raw.n);
+		return rw_error_set(err, -EPERM,
+		                    "%s/%s has a shared lock with %zu lockers — "
+		                    "refusing; break them by hand (`rbd lock ls`)",
+		                    p->pool, p->image, l->raw.n);
 	const struct ceph_locker *k = &l->raw.lockers[0];
 	switch (l->state) {
 	case LOCK_STALE:
@@ -114,14 +116,18 @@ static int check_gate(const struct unlock_plan *p, bool force, struct rw_error *
 	case LOCK_ADVISORY:
 		if (force)
 			return 0;
-		return rw_error_set(err, -EPERM, "advisory lock '%s' of %s: %s — refusing; --force "
-		                    "overrides", k->cookie, k->entity, lock_state_meaning(l->state));
+		return rw_error_set(err, -EPERM,
+		                    "advisory lock '%s' of %s: %s — refusing; --force "
+		                    "overrides",
+		                    k->cookie, k->entity, lock_state_meaning(l->state));
 	case LOCK_HELD:
-		return rw_error_set(err, -EPERM, "%s at %s still watches %s/%s: a live client owns "
-		                    "the lock — refusing, even with --force (breaking it blocklists "
-		                    "the client and fails its I/O); if it is dead, fence it first "
-		                    "(`ceph osd blocklist add %s`), then unlock", k->entity,
-		                    k->address, p->pool, p->image, k->address);
+		return rw_error_set(
+		    err, -EPERM,
+		    "%s at %s still watches %s/%s: a live client owns "
+		    "the lock — refusing, even with --force (breaking it blocklists "
+		    "the client and fails its I/O); if it is dead, fence it first "
+		    "(`ceph osd blocklist add %s`), then unlock",
+		    k->entity, k->address, p->pool, p->image, k->address);
 	default:
 		return rw_error_set(err, -EPERM, "the lock of %s/%s is %s — refusing", p->pool,
 		                    p->image, lock_state_name(l->state));
@@ -135,17 +141,21 @@ static bool same_locker(const struct ceph_locker *a, const struct ceph_locker *b
 }
 
 /* The lock as read now must be the one the plan was made for, and still pass. */
-static int check_fresh(const struct unlock_plan *plan, const struct unlock_plan *fresh,
-                       bool force, struct rw_error *err)
+static int check_fresh(const struct unlock_plan *plan, const struct unlock_plan *fresh, bool force,
+                       struct rw_error *err)
 {
 	if (fresh->lock.raw.n == 0)
-		return rw_error_set(err, -EPERM, "the lock of %s/%s is gone since the plan: nothing "
-		                    "to unlock", plan->pool, plan->image);
-	if (fresh->lock.raw.n != 1 || !same_locker(&plan->lock.raw.lockers[0],
-	                                           &fresh->lock.raw.lockers[0]))
-		return rw_error_set(err, -EPERM, "the lock of %s/%s changed hands since the plan "
-		                    "(now %s '%s' at %s)", plan->pool, plan->image,
-		                    fresh->lock.raw.lockers[0].entity, fresh->lock.raw.lockers[0].cookie,
+		return rw_error_set(err, -EPERM,
+		                    "the lock of %s/%s is gone since the plan: nothing "
+		                    "to unlock",
+		                    plan->pool, plan->image);
+	if (fresh->lock.raw.n != 1 ||
+	    !same_locker(&plan->lock.raw.lockers[0], &fresh->lock.raw.lockers[0]))
+		return rw_error_set(err, -EPERM,
+		                    "the lock of %s/%s changed hands since the plan "
+		                    "(now %s '%s' at %s)",
+		                    plan->pool, plan->image, fresh->lock.raw.lockers[0].entity,
+		                    fresh->lock.raw.lockers[0].cookie,
 		                    fresh->lock.raw.lockers[0].address);
 	return check_gate(fresh, force, err);
 }
@@ -207,11 +217,13 @@ int unlock_execute(struct chain *ch, const struct unlock_plan *plan,
 	struct strvec vols = {0};
 	strvec_push(&vols, spec);
 	char *checked = reread ? xasprintf("lockers, watchers and the OSD blocklist re-read just "
-	                                   "before acting: %s", lock_state_meaning(plan->lock.state))
+	                                   "before acting: %s",
+	                                   lock_state_meaning(plan->lock.state))
 	                       : xasprintf("refused before the re-read; as planned: %s",
 	                                   lock_state_meaning(plan->lock.state));
 	char *reason = xasprintf("%s%s; librbd blocklisted the locker's address as it broke the "
-	                         "lock", lock_state_meaning(plan->lock.state),
+	                         "lock",
+	                         lock_state_meaning(plan->lock.state),
 	                         plan->lock.state == LOCK_ADVISORY ? " (forced: --force)" : "");
 	char *what = xasprintf("lock of %s broken", spec);
 	struct audit_record r = {

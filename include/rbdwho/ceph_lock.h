@@ -22,7 +22,7 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct strvec *out, struct rw_error *
  * rbd_blocklist_on_break_lock, on by default), so that a client thought dead
  * cannot write after its lock is gone. -ENOENT when that locker no longer
  * holds it. */
-int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image,
-                    const char *entity, const char *cookie, struct rw_error *err);
+int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image, const char *entity,
+                    const char *cookie, struct rw_error *err);
 
 #endif

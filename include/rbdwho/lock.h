@@ -23,20 +23,21 @@ struct ceph_locker {
 /* Every locker of the image's lock, as librbd's rbd_list_lockers lists them. */
 struct ceph_lock {
 	bool exclusive;
-	char *tag;     /* "internal" for librbd's exclusive-lock; "" or the shared tag otherwise */
+	char *tag; /* "internal" for librbd's exclusive-lock; "" or the shared tag otherwise */
 	struct ceph_locker *lockers;
 	size_t n;
 };
 void ceph_lock_clear(struct ceph_lock *l);
 
 /* What the lock means; name and one-line meaning side by side. */
-#define LOCK_STATES(X) \
-	X(LOCK_UNKNOWN, "unknown", "the lock could not be read") \
-	X(LOCK_NONE, "none", "no lock") \
-	X(LOCK_HELD, "held", "held by a client that still watches the image") \
-	X(LOCK_STALE, "stale", "held by a client that no longer watches the image") \
-	X(LOCK_ADVISORY, "advisory", "an advisory lock (rbd lock add) held by no watcher: " \
-	  "such a lock needs no watch, so that proves nothing") \
+#define LOCK_STATES(X)                                                                             \
+	X(LOCK_UNKNOWN, "unknown", "the lock could not be read")                                   \
+	X(LOCK_NONE, "none", "no lock")                                                            \
+	X(LOCK_HELD, "held", "held by a client that still watches the image")                      \
+	X(LOCK_STALE, "stale", "held by a client that no longer watches the image")                \
+	X(LOCK_ADVISORY, "advisory",                                                               \
+	  "an advisory lock (rbd lock add) held by no watcher: "                                   \
+	  "such a lock needs no watch, so that proves nothing")                                    \
 	X(LOCK_BLOCKLISTED, "blocklisted", "held by a client whose address is blocklisted")
 enum lock_state {
 #define LOCK_X(e, n, d) e,
@@ -49,11 +50,11 @@ const char *lock_state_meaning(enum lock_state s); /* "held by a client that …
 /* An image's lock as the chain keeps it (struct image_view's lock). */
 struct image_lock {
 	enum lock_state state;
-	char *error;        /* why the lockers could not be read (state UNKNOWN); NULL otherwise */
+	char *error; /* why the lockers could not be read (state UNKNOWN); NULL otherwise */
 	struct ceph_lock raw;
-	bool managed;       /* librbd's exclusive-lock (cookie "auto N", tag "internal"),
-	                     * not an advisory `rbd lock add` lock */
-	ssize_t owner;      /* index of the watcher that owns it; -1 when none does */
+	bool managed;          /* librbd's exclusive-lock (cookie "auto N", tag "internal"),
+	                        * not an advisory `rbd lock add` lock */
+	ssize_t owner;         /* index of the watcher that owns it; -1 when none does */
 	bool blocklist_asked;  /* the OSD blocklist was read (only when there is a lock) */
 	char *blocklist_error; /* why it could not be read; NULL otherwise */
 };

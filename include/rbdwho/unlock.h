@@ -22,8 +22,9 @@ struct unlock_plan {
 	struct image_lock lock;        /* read fresh and judged */
 	struct ceph_watcher *watchers; /* the image's watchers, read with the lock */
 	size_t nwatchers;
-	struct strvec blocklist;       /* `osd blocklist ls` */
-	bool blocklist_known;          /* false: it could not be read (lock.blocklist_error) */
+	struct lock_watcher *lw; /* the same, as lock.h takes them (borrowing) */
+	struct strvec blocklist; /* `osd blocklist ls` */
+	bool blocklist_known;    /* false: it could not be read (lock.blocklist_error) */
 };
 
 /* Finds spec's one image (POOL/IMAGE, or what find accepts when it names one

@@ -10,8 +10,8 @@
 /* "<what>: <reason>", with a timeout spelled out as the bound it hit. */
 int ceph_fail(const struct ceph_conn *c, struct rw_error *err, int rc, const char *what);
 /* Opens pool/image read-only (no watch of our own); -ENOENT when it is gone. */
-int ceph_open_image(struct ceph_conn *c, const char *pool, const char *image,
-                    rados_ioctx_t *io, rbd_image_t *img, struct rw_error *err);
+int ceph_open_image(struct ceph_conn *c, const char *pool, const char *image, rados_ioctx_t *io,
+                    rbd_image_t *img, struct rw_error *err);
 void ceph_close_image(rados_ioctx_t io, rbd_image_t img);
 
 #endif

@@ -44,8 +44,8 @@ static void lockers_buf_free(struct lockers_buf *b)
 /* rbd_list_lockers fills the sizes it needs on -ERANGE: ask again with them. */
 static ssize_t read_lockers(rbd_image_t img, struct ceph_lock *out)
 {
-	struct lockers_buf b = {.tag_len = 64, .clients_len = 256, .cookies_len = 256,
-	                        .addrs_len = 256};
+	struct lockers_buf b = {
+	    .tag_len = 64, .clients_len = 256, .cookies_len = 256, .addrs_len = 256};
 	int exclusive = 0;
 	ssize_t n = -ERANGE;
 	for (int tries = 0; n == -ERANGE && tries < 4; tries++) {
@@ -98,8 +98,8 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct strvec *out, struct rw_error *
 	const char *cmd[] = {"{\"prefix\":\"osd blocklist ls\",\"format\":\"json\"}"};
 	char *buf = NULL, *outs = NULL;
 	size_t len = 0, outslen = 0;
-	int rc = rados_mon_command(ceph_rados_handle(c), cmd, 1, "", 0, &buf, &len, &outs,
-	                           &outslen);
+	int rc =
+	    rados_mon_command(ceph_rados_handle(c), cmd, 1, "", 0, &buf, &len, &outs, &outslen);
 	if (rc < 0)
 		rc = ceph_fail(c, err, rc, "cannot read the OSD blocklist");
 	else if (parse_blocklist_json(buf, len, out) < 0)
@@ -110,8 +110,8 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct strvec *out, struct rw_error *
 	return rc;
 }
 
-int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image,
-                    const char *entity, const char *cookie, struct rw_error *err)
+int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image, const char *entity,
+                    const char *cookie, struct rw_error *err)
 {
 	rados_ioctx_t io;
 	rbd_image_t img;

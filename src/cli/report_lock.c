@@ -16,7 +16,8 @@ static bool locker_watching(const struct image_lock *l, const struct ceph_locker
                             const struct lock_watcher *ws, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lock_locker_is_watcher(k, l->managed, ws[i].address, ws[i].client, ws[i].cookie))
+		if (lock_locker_is_watcher(k, l->managed, ws[i].address, ws[i].client,
+		                           ws[i].cookie))
 			return true;
 	return false;
 }
@@ -29,9 +30,9 @@ static struct json_object *locker_json(const struct image_lock *l, const struct 
 	json_object_object_add(o, "locker", jstr(k->entity));
 	json_object_object_add(o, "id", jstr(k->cookie));
 	json_object_object_add(o, "address", jstr(k->address));
-	json_object_object_add(o, "watching", watchers_known ? json_object_new_boolean(
-	                                                           locker_watching(l, k, ws, n))
-	                                                     : NULL);
+	json_object_object_add(
+	    o, "watching",
+	    watchers_known ? json_object_new_boolean(locker_watching(l, k, ws, n)) : NULL);
 	json_object_object_add(o, "blocklisted",
 	                       bl ? json_object_new_boolean(lock_addr_blocklisted(bl, k->address))
 	                          : NULL);
@@ -44,19 +45,18 @@ struct json_object *report_lock_json(const struct image_lock *l, const struct lo
 	bool locked = l->raw.n > 0;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "state", jstr(lock_state_name(l->state)));
-	json_object_object_add(o, "exclusive", locked ? json_object_new_boolean(l->raw.exclusive)
-	                                              : NULL);
+	json_object_object_add(o, "exclusive",
+	                       locked ? json_object_new_boolean(l->raw.exclusive) : NULL);
 	json_object_object_add(o, "kind",
 	                       locked ? jstr(l->managed ? "exclusive-lock" : "advisory") : NULL);
 	json_object_object_add(o, "tag", locked ? jstr(l->raw.tag) : NULL);
 	struct json_object *ks = json_object_new_array();
 	for (size_t i = 0; i < l->raw.n; i++)
-		json_object_array_add(ks, locker_json(l, &l->raw.lockers[i], bl, ws, n,
-		                                      watchers_known));
+		json_object_array_add(
+		    ks, locker_json(l, &l->raw.lockers[i], bl, ws, n, watchers_known));
 	json_object_object_add(o, "lockers", ks);
-	json_object_object_add(o, "owner", l->owner >= 0 && (size_t)l->owner < n
-	                                       ? jstr(ws[l->owner].address)
-	                                       : NULL);
+	json_object_object_add(
+	    o, "owner", l->owner >= 0 && (size_t)l->owner < n ? jstr(ws[l->owner].address) : NULL);
 	json_object_object_add(o, "error", jstr(l->error ? l->error : l->blocklist_error));
 	return o;
 }
@@ -78,10 +78,11 @@ struct json_object *report_image_lock_json(const struct image_view *iv)
 	 * locker's "blocklisted" is what the state says of the lock. */
 	struct strvec bl = {0};
 	bool bl_known = iv->lock.blocklist_asked && !iv->lock.blocklist_error;
-	for (size_t i = 0; bl_known && iv->lock.state == LOCK_BLOCKLISTED && i < iv->lock.raw.n; i++)
+	for (size_t i = 0; bl_known && iv->lock.state == LOCK_BLOCKLISTED && i < iv->lock.raw.n;
+	     i++)
 		strvec_push(&bl, iv->lock.raw.lockers[i].address);
-	struct json_object *o = report_lock_json(&iv->lock, lw, iv->nwatchers,
-	                                         !iv->watchers_error, bl_known ? &bl : NULL);
+	struct json_object *o = report_lock_json(&iv->lock, lw, iv->nwatchers, !iv->watchers_error,
+	                                         bl_known ? &bl : NULL);
 	strvec_free(&bl);
 	free(lw);
 	return o;

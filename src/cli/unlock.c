@@ -40,10 +40,11 @@ static void plan_print_text(const struct unlock_plan *p)
 	if (p->nwatchers == 0)
 		plan_line("watcher", "none");
 	if (l->raw.n)
-		plan_line("blocklist", p->blocklist_known ? (l->state == LOCK_BLOCKLISTED
-	                                                 ? "the locker's address is on it"
-	                                                 : "the locker's address is not on it")
-		                                          : l->blocklist_error);
+		plan_line("blocklist",
+		          p->blocklist_known
+		              ? (l->state == LOCK_BLOCKLISTED ? "the locker's address is on it"
+		                                              : "the locker's address is not on it")
+		              : l->blocklist_error);
 	char *state = xasprintf("%s: %s", lock_state_name(l->state), lock_state_meaning(l->state));
 	plan_line("state", state);
 	fflush(stdout);
@@ -60,20 +61,15 @@ static struct json_object *jstr(const char *s)
 static struct json_object *plan_json(const struct unlock_plan *p, const char *outcome,
                                      const char *manual, const char *error)
 {
-	struct lock_watcher *lw = xcalloc(p->nwatchers ? p->nwatchers : 1, sizeof *lw);
-	for (size_t i = 0; i < p->nwatchers; i++)
-		lw[i] = (struct lock_watcher){p->watchers[i].address, p->watchers[i].client,
-		                              p->watchers[i].cookie};
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "pool", jstr(p->pool));
 	json_object_object_add(o, "image", jstr(p->image));
-	json_object_object_add(o, "lock", report_lock_json(&p->lock, lw, p->nwatchers, true,
-	                                                   p->blocklist_known ? &p->blocklist
-	                                                                      : NULL));
+	json_object_object_add(o, "lock",
+	                       report_lock_json(&p->lock, p->lw, p->nwatchers, true,
+	                                        p->blocklist_known ? &p->blocklist : NULL));
 	json_object_object_add(o, "outcome", jstr(outcome));
 	json_object_object_add(o, "manual_command", jstr(manual));
 	json_object_object_add(o, "error", jstr(error));
-	free(lw);
 	return o;
 }
 
@@ -84,8 +80,8 @@ static char *confirmation_for(const struct options *o, const struct unlock_plan 
 	if (o->yes)
 		return spec;
 	/* Every check but the typing, as if it were typed right. */
-	struct remedy_checks pre = {.read_only = o->read_only, .force = o->force,
-	                            .confirmation = spec};
+	struct remedy_checks pre = {
+	    .read_only = o->read_only, .force = o->force, .confirmation = spec};
 	struct rw_error e = {0};
 	bool refused = unlock_check(p, &pre, NULL, &e) < 0;
 	free(spec);
@@ -99,7 +95,8 @@ static int dry_run(const struct options *o, const struct unlock_plan *p)
 		cli_print_json(plan_json(p, "dry-run", cmd, NULL));
 	} else {
 		char *safe = sanitize_terminal(cmd);
-		printf("dry run, nothing done; by hand (it blocklists the locker too):\n  %s\n", safe);
+		printf("dry run, nothing done; by hand (it blocklists the locker too):\n  %s\n",
+		       safe);
 		free(safe);
 	}
 	free(cmd);
@@ -123,11 +120,12 @@ static int unlock_run(const struct options *o, struct chain *ch)
 		return rc;
 	}
 	char *typed = confirmation_for(o, &plan);
-	struct remedy_checks checks = {.read_only = o->read_only, .force = o->force,
-	                               .confirmation = typed};
+	struct remedy_checks checks = {
+	    .read_only = o->read_only, .force = o->force, .confirmation = typed};
 	rc = unlock_execute(ch, &plan, &checks, &err);
-	const char *outcome = rc == 0 ? "unlocked" : rc == -EPERM || rc == -ENOENT ? "refused"
-	                                                                           : "failed";
+	const char *outcome = rc == 0                         ? "unlocked"
+	                      : rc == -EPERM || rc == -ENOENT ? "refused"
+	                                                      : "failed";
 	if (o->json)
 		cli_print_json(plan_json(&plan, outcome, NULL, rc < 0 ? err.msg : NULL));
 	if (rc < 0) {
@@ -135,7 +133,8 @@ static int unlock_run(const struct options *o, struct chain *ch)
 	} else {
 		if (!o->json) {
 			char *spec = unlock_spec(&plan), *safe = sanitize_terminal(spec);
-			printf("unlocked %s (the locker's address is blocklisted by librbd)\n", safe);
+			printf("unlocked %s (the locker's address is blocklisted by librbd)\n",
+			       safe);
 			free(safe);
 			free(spec);
 		}

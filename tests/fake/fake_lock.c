@@ -18,8 +18,8 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct strvec *out, struct rw_error *
 	return 0;
 }
 
-int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image,
-                    const char *entity, const char *cookie, struct rw_error *err)
+int ceph_break_lock(struct ceph_conn *c, const char *pool, const char *image, const char *entity,
+                    const char *cookie, struct rw_error *err)
 {
 	return rw_error_set(err, -ENOENT, "%s no longer holds the lock '%s' on '%s/%s'", entity,
 	                    cookie, pool, image);

@@ -46,8 +46,8 @@ static void test_judge(void **state)
 	struct ceph_lock l;
 	ssize_t owner = 7;
 	struct lock_watcher ws[] = {
-	    {"127.0.0.1:0/999", 4200, 1},        /* another client: a migration target */
-	    {ADDR, 4130, HANDLE},                /* the lock's owner */
+	    {"127.0.0.1:0/999", 4200, 1}, /* another client: a migration target */
+	    {ADDR, 4130, HANDLE},         /* the lock's owner */
 	};
 	one_locker(&l, true, "client.4130", COOKIE, ADDR);
 	assert_true(lock_is_managed(&l));
@@ -86,7 +86,8 @@ static void test_judge(void **state)
 static void test_blocklist_json(void **state)
 {
 	/* As Pacific 16.2.15 answers: the addresses, then the (empty) range list. */
-	static const char ans[] = "[{\"addr\":\"" ADDR "\",\"until\":\"2026-12-03T16:47:58.729098+0000\"}][]";
+	static const char ans[] =
+	    "[{\"addr\":\"" ADDR "\",\"until\":\"2026-12-03T16:47:58.729098+0000\"}][]";
 	struct strvec v = {0};
 	assert_int_equal(parse_blocklist_json(ans, sizeof ans - 1, &v), 0);
 	assert_int_equal(v.n, 1);
