@@ -58,6 +58,7 @@ void image_view_free(struct image_view *iv)
 	free(iv->nspace);
 	ceph_trash_free_entry(&iv->trash);
 	free(iv->chain_name);
+	image_lock_clear(&iv->lock);
 	free(iv);
 }
 
@@ -104,6 +105,7 @@ void image_view_errors(const struct image_view *iv, struct strvec *out)
 									  ? w->holders[j].nova.error
 									  : "?"));
 	}
+	chain_lock_errors(iv, out);
 }
 
 /* Cinder names RBD images volume-<uuid>; Nova's disks are <uuid>_disk[.x]. */
@@ -217,6 +219,7 @@ int chain_load_at(struct chain *ch, const struct ceph_loc *at,
 	uuids_from_name(iv);
 	load_cinder(ch, iv);
 	load_watchers(ch, iv);
+	chain_load_lock(ch, iv);
 	*out = iv;
 	return 0;
 }
@@ -268,6 +271,7 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 	if (!ch->os && nw > 0)
 		strvec_push_owned(&iv->notes, xasprintf("Verdicts stay UNKNOWN: %s.",
 							 ch->os_note ? ch->os_note : "no OpenStack"));
+	chain_lock_notes(iv);
 }
 
 int chain_find_image(struct chain *ch, const char *pool, const char *image,

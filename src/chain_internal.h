@@ -115,5 +115,11 @@ int chain_trash_lookup(struct chain *ch, const char *pool, const char *nspace,
 int chain_load_at(struct chain *ch, const struct ceph_loc *at,
 		  const struct ceph_trash_entry *trash, struct image_view **out,
 		  struct rw_error *err);
+/* chain_lock.c: the image's lock read and judged against iv's watchers
+ * (iv->lock; never fails: a failure is kept in iv->lock.error), the failures
+ * to know it for image_view_errors, and its notes. */
+void chain_load_lock(struct chain *ch, struct image_view *iv);
+void chain_lock_errors(const struct image_view *iv, struct strvec *out);
+void chain_lock_notes(struct image_view *iv);
 
 #endif

@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"       rbdwho blocklist --rm ADDRESS | --list   the undo; the fences rbdwho made\n"
 	"       rbdwho delete-volume VOLUME [--yes] [--dry-run]  through Cinder, only when\n"
 	"                                           available, unattached and unwatched\n"
+	"       rbdwho unlock POOL/IMAGE [--yes] [--dry-run]  break a stale lock (its\n"
+	"                                           owner no longer watches the image)\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk, POOL/IMAGE or POOL/NS/IMAGE.\n"
 	"\n"
@@ -239,6 +241,7 @@ static int run_command(const struct options *o)
 		{"find", cli_find}, {"scan", cli_scan}, {"procs", cli_procs}, {"destroy", cli_destroy},
 		{"blocklist", cli_blocklist},
 		{"delete-volume", cli_delete_volume},
+		{"unlock", cli_unlock},
 	};
 	if (!o->command)
 		return ui_run(o);

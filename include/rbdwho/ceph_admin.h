@@ -29,6 +29,8 @@ int ceph_blocklist_rm(struct ceph_conn *c, const char *addr, uint64_t *epoch,
 int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, size_t *n,
 		      struct rw_error *err);
 void ceph_blocklist_free(struct ceph_blocklist_entry *v, size_t n);
+/* The addresses of `osd blocklist ls` only, appended to out. */
+int ceph_blocklist_addrs(struct ceph_conn *c, struct strvec *out, struct rw_error *err);
 
 /* Parses the JSON `osd blocklist ls` answers ([{"addr":…,"until":…}, …]);
  * entries without an addr are skipped. -EPROTO when it is not an array. Pure. */

@@ -17,6 +17,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/config.h"
 #include "rbdwho/error.h"
+#include "rbdwho/lock.h"
 #include "rbdwho/nova_cache.h"
 #include "rbdwho/os.h"
 #include "rbdwho/parse_addr.h"
@@ -154,6 +155,7 @@ struct image_view {
 	bool trashed;           /* in the rbd trash (moved there while perhaps still held) */
 	struct ceph_trash_entry trash;  /* when trashed: its id, source and times */
 	char *chain_name;       /* "IMAGE" or "NS/IMAGE": how chain calls name it in its pool */
+	struct image_lock lock; /* `rbd lock ls`, judged against the watchers (lock.h) */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
 /* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;

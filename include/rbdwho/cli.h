@@ -11,5 +11,6 @@ int cli_procs(const struct options *o);
 int cli_destroy(const struct options *o);
 int cli_blocklist(const struct options *o);
 int cli_delete_volume(const struct options *o);
+int cli_unlock(const struct options *o);
 
 #endif

@@ -21,4 +21,14 @@ void report_procs_text(FILE *out, const struct proc_list *l);
 const char *report_size(unsigned long long bytes, char *buf, size_t len);
 const char *report_time(time_t t, char *buf, size_t len);
 
+/* report_lock.c: an image's lock. The JSON "lock" object of lock l for the
+ * watchers ws (watchers_known false: their listing failed) and the blocklist
+ * bl (NULL: not known). */
+struct json_object *report_lock_json(const struct image_lock *l, const struct lock_watcher *ws,
+				     size_t n, bool watchers_known, const struct strvec *bl);
+struct json_object *report_image_lock_json(const struct image_view *iv);
+/* find's "lock" line, and the line under the watcher that owns the lock. */
+void report_lock_text(FILE *out, const struct image_view *iv);
+void report_lock_owner_text(FILE *out, const struct image_view *iv, size_t watcher);
+
 #endif

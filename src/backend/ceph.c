@@ -13,6 +13,7 @@
 
 #include "rbdwho/ceph.h"
 #include "rbdwho/util.h"
+#include "ceph_internal.h"
 
 #define CEPH_DEFAULT_TIMEOUT_MS 10000
 
@@ -44,7 +45,7 @@ static int ceph_map_code(int rc)
 }
 
 /* "<what>: <reason>", with a timeout spelled out as the bound it hit. */
-static int ceph_fail(const struct ceph_conn *c, struct rw_error *err, int rc, const char *what)
+int ceph_fail(const struct ceph_conn *c, struct rw_error *err, int rc, const char *what)
 {
 	if (rc == -ETIMEDOUT)
 		return rw_error_set(err, -ETIMEDOUT, "%s: timed out after %d s", what,
@@ -450,8 +451,8 @@ void ceph_image_refs_free(struct ceph_image_ref *v, size_t n)
 
 /* Opens pool/image read-only (no watch of our own). An image removed since it
  * was listed is -ENOENT like any missing one. */
-static int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados_ioctx_t *io,
-                           rbd_image_t *img, struct rw_error *err)
+int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados_ioctx_t *io,
+                    rbd_image_t *img, struct rw_error *err)
 {
 	int rc = ceph_open_ns(c, at->pool, at->nspace, io, err);
 
@@ -475,7 +476,7 @@ static int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados
 	return rc;
 }
 
-static void ceph_close_image(rados_ioctx_t io, rbd_image_t img)
+void ceph_close_image(rados_ioctx_t io, rbd_image_t img)
 {
 	rbd_close(img);
 	rados_ioctx_destroy(io);

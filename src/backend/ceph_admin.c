@@ -235,6 +235,17 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, si
 	return rc;
 }
 
+int ceph_blocklist_addrs(struct ceph_conn *c, struct strvec *out, struct rw_error *err)
+{
+	struct ceph_blocklist_entry *v = NULL;
+	size_t n = 0;
+	int rc = ceph_blocklist_ls(c, &v, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		strvec_push(out, v[i].addr);
+	ceph_blocklist_free(v, n);
+	return rc;
+}
+
 /* ---- waiting for the OSDs ---- */
 
 /* The ids of the OSDs that are up, from `osd dump`. */

@@ -226,6 +226,7 @@ struct json_object *report_image_json(const struct image_view *iv)
 		json_object_array_add(errors, jstr(errs.v[i]));
 	json_object_object_add(o, "errors", errors);
 	strvec_free(&errs);
+	json_object_object_add(o, "lock", report_image_lock_json(iv));
 	return o;
 }
 
@@ -382,9 +383,11 @@ void report_image_text(FILE *out, const struct image_view *iv)
 	if (iv->info.features_str)
 		line(out, "", "features", iv->info.features_str);
 	cinder_text(out, iv);
+	report_lock_text(out, iv);
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		fputc('\n', out);
 		watcher_text(out, &iv->watchers[i]);
+		report_lock_owner_text(out, iv, i);
 	}
 	if (iv->notes.n)
 		fputc('\n', out);

@@ -109,7 +109,7 @@ def command_of(path, doc):
     if 'blocklist' in args:  # one command, three shapes
         return 'fences' if '--list' in args else 'unblocklist' if '--rm' in args else 'blocklist'
     for a in args:
-        if a in ('find', 'scan', 'procs', 'destroy'):
+        if a in ('find', 'scan', 'procs', 'destroy', 'unlock'):
             return a
         if a == 'delete-volume':
             return a
