@@ -520,8 +520,10 @@ static void ssh_pump(pid_t pid, int fin, int fout, int ferr, int64_t deadline, s
 	io->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Runs argv to completion under the deadline. 0, or -errno when it cannot start. */
-static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int64_t deadline, struct ssh_io *io)
+/* Runs argv to completion within timeout_ms of its start: the wait for a
+ * slot is not the host's time (on a busy run it can be long). 0, or -errno
+ * when it cannot start. */
+static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int timeout_ms, struct ssh_io *io)
 {
 	int pin[2], pout[2], perr[2];
 	pid_t pid;
@@ -541,6 +543,7 @@ static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int64_t deadline,
 		return -EMFILE;
 	}
 	ssh_slot_take(sh);
+	int64_t deadline = clock_ms() + timeout_ms;
 	int rc = ssh_spawn(argv, pin[0], pout[1], perr[1], &pid);
 	close(pin[0]);
 	close(pout[1]);
@@ -624,7 +627,8 @@ static char *ssh_control_path(struct ssh_hosts *sh, const char *host, int64_t de
 	strvec_push(&a, "-G");
 	strvec_push(&a, "--");
 	strvec_push(&a, host);
-	int rc = ssh_exec(sh, &a, deadline, &io);
+	int64_t left = deadline - clock_ms();
+	int rc = ssh_exec(sh, &a, left < 1 ? 1 : (int)left, &io);
 	strvec_free(&a);
 	buf_append(&out, "", 0);
 	buf_append(&io.err, "", 0);
@@ -879,7 +883,7 @@ int ssh_run_script(struct ssh_hosts *sh, const char *host, const char *script,
 		strvec_push(&a, args[i]);
 	struct ssh_io io = {.in = script, .inlen = strlen(script), .out = out, .out_cap = out_cap};
 	ssh_trace(host, "command start");
-	int rc = ssh_exec(sh, &a, clock_ms() + sh->o.timeout_ms, &io);
+	int rc = ssh_exec(sh, &a, sh->o.timeout_ms, &io);
 	ssh_trace(host, "command end");
 	strvec_free(&a);
 	buf_append(&io.err, "", 0);
