@@ -26,6 +26,7 @@ fleet_hold "volumes/volume-$VOL" instance-0000a2a2 c2 --uuid "$(new_uuid)" || fa
 "$SB/fleet-host" "$D" c2 freeze >/dev/null && thawed=0 || fail "freeze c2"
 
 # the browser on ops, through DIR/ops (it enters the ops machine and runs rbdwho there)
+# shellcheck disable=SC2034 # read by ui_start (tests/ui/lib.sh)
 UI_BIN=$OPS
 ui_start "$RBDWHO" --timeout 20 --goto "volumes/volume-$VOL"
 waiting=""
