@@ -187,6 +187,58 @@ static void ensure_host_procs(struct chain *ch, const char *host)
 	krbd_list_free(&maps);
 }
 
+/* True when ensure_host_procs has started host's list (or finished it). */
+static bool host_procs_started(struct chain *ch, const char *host)
+{
+	pthread_mutex_lock(&ch->lock);
+	bool started = hprocs_find(ch, host) != NULL;
+	pthread_mutex_unlock(&ch->lock);
+	return started;
+}
+
+static void *prefetch_domains(void *arg)
+{
+	void **a = arg;
+	chain_ensure_domains(a[0], a[1]);
+	return NULL;
+}
+
+void chain_host_prefetch(struct chain *ch, const char *host, const char *uri)
+{
+	/* without ssh there is no process list to overlap with: libvirt is asked
+	 * by the resolver as before */
+	if (!ch->ssh || host_procs_started(ch, host))
+		return;
+	struct ssh_result res;
+	if (ssh_hosts_connect(ch->ssh, host, &res) < 0)
+		return;  /* the failure is the host's for the run: the resolvers report it */
+	/* libvirt (its own ssh session and handshake) on a thread of its own
+	 * while the process list is read here: the host costs the slower of two */
+	void *arg[2] = {ch, (void *)uri};
+	pthread_t t;
+	bool threaded = uri && pthread_create(&t, NULL, prefetch_domains, arg) == 0;
+	ensure_host_procs(ch, host);
+	if (threaded)
+		pthread_join(t, NULL);
+	else if (uri)
+		chain_ensure_domains(ch, uri);
+}
+
+bool chain_libvirt_slot_take(struct chain *ch, const char *uri)
+{
+	const char *ssh = uri ? strstr(uri, "+ssh://") : NULL;
+	if (!ch->ssh || !ssh || strchr(uri, '+') != ssh)
+		return false;
+	ssh_hosts_slot_take(ch->ssh);
+	return true;
+}
+
+void chain_libvirt_slot_give(struct chain *ch, bool taken)
+{
+	if (taken)
+		ssh_hosts_slot_give(ch->ssh);
+}
+
 /* ---- holders ---- */
 
 void chain_add_process(struct watcher_view *w, const struct proc_holder *p)

@@ -121,5 +121,29 @@ int chain_load_at(struct chain *ch, const struct ceph_loc *at,
 void chain_load_lock(struct chain *ch, struct image_view *iv);
 void chain_lock_errors(const struct image_view *iv, struct strvec *out);
 void chain_lock_notes(struct image_view *iv);
+/* chain_resolve.c: fills w->host, its source and w->libvirt_uri; true when the
+ * watcher's client runs on this machine. */
+bool chain_map_watcher_host(struct chain *ch, struct watcher_view *w);
+/* chain_resolve.c: lists uri's domains into the chain's cache, once per chain
+ * (other threads wait for the one listing). */
+void chain_ensure_domains(struct chain *ch, const char *uri);
+/* chain_hosts.c: the first call for a remote host opens its ssh master, then
+ * reads its process list and (uri not NULL) its libvirt domains at the same
+ * time, into the chain's per-host caches; later calls return at once. */
+void chain_host_prefetch(struct chain *ch, const char *host, const char *uri);
+/* chain_hosts.c: takes one of the run's ssh slots when libvirt will open uri
+ * over ssh (its ssh counts against the cap too); true when one was taken,
+ * to be given back with chain_libvirt_slot_give. */
+bool chain_libvirt_slot_take(struct chain *ch, const char *uri);
+void chain_libvirt_slot_give(struct chain *ch, bool taken);
+
+/* chain_warm.c: a scan's hosts warmed as soon as the probe names their
+ * watchers (chain_host_prefetch on a thread per host, bounded). */
+struct host_warm;
+struct host_warm *host_warm_start(struct chain *ch, const atomic_bool *cancel);
+/* Queues watchers to map to hosts; never blocks on a host (the probe's thread). */
+void host_warm_watchers(struct host_warm *hw, const struct ceph_watcher *v, size_t n);
+/* Waits for the host threads still running (each bounded by its timeouts). */
+void host_warm_finish(struct host_warm *hw);
 
 #endif

@@ -256,7 +256,7 @@ static struct domain_cache *domain_cache_wait(struct chain *ch, const char *uri)
 
 /* Lists uri's domains once per chain (until chain_forget), also when several
  * threads resolve watchers on the same host at once: one list per host. */
-static void ensure_domains(struct chain *ch, const char *uri)
+void chain_ensure_domains(struct chain *ch, const char *uri)
 {
 	pthread_mutex_lock(&ch->lock);
 	if (domain_cache_wait(ch, uri)) {
@@ -273,7 +273,11 @@ static void ensure_domains(struct chain *ch, const char *uri)
 	struct virt_domains list = {0};
 	struct rw_error err = {0};
 	char *open_uri = chain_libvirt_open_uri(ch, uri);
+	bool slot = chain_libvirt_slot_take(ch, uri);
+	ssh_trace(uri, "libvirt list start");
 	int rc = virt_list_domains(open_uri, ch->timeout_ms, &list, &err);
+	ssh_trace(uri, "libvirt list end");
+	chain_libvirt_slot_give(ch, slot);
 	free(open_uri);
 	pthread_mutex_lock(&ch->lock);
 	struct domain_cache *dc = domain_cache_find(ch, uri);  /* the array may have moved */
@@ -292,7 +296,7 @@ static void ensure_domains(struct chain *ch, const char *uri)
 static void add_domain_holders(struct chain *ch, const struct image_view *iv,
 			       struct watcher_view *w)
 {
-	ensure_domains(ch, w->libvirt_uri);
+	chain_ensure_domains(ch, w->libvirt_uri);
 	pthread_mutex_lock(&ch->lock);
 	struct domain_cache *dc = domain_cache_find(ch, w->libvirt_uri);
 	if (dc && dc->loading)  /* forgotten and being listed again: no answer yet */
@@ -480,16 +484,23 @@ static void judge_watcher(struct watcher_view *w)
 				      w->host, verdict_name(v));
 }
 
+bool chain_map_watcher_host(struct chain *ch, struct watcher_view *w)
+{
+	map_host(ch, w);
+	return watcher_is_local(w) || (w->host && strcmp(w->host, ch->local_host) == 0);
+}
+
 void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 			   struct watcher_view *w)
 {
 	if (w->resolved)
 		return;
-	map_host(ch, w);
-	bool local = watcher_is_local(w) || (w->host && strcmp(w->host, ch->local_host) == 0);
+	bool local = chain_map_watcher_host(ch, w);
+	if (!local && w->host)  /* the host's process list and libvirt list at once */
+		chain_host_prefetch(ch, w->host, w->libvirt_uri);
 	if (w->libvirt_uri && (local || chain_pre_connect(ch, w)))
 		add_domain_holders(ch, iv, w);
-	else if (w->host)
+	else if (w->host && !w->libvirt_uri)  /* (a failed ssh is in w->checks already) */
 		w->holders_error = xasprintf("host name '%s' cannot be put in a libvirt URI safely; "
 					     "map it in the config's [uris]", w->host);
 	if (local)

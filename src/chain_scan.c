@@ -45,6 +45,7 @@ struct scan_workers {
 	bool closing, nova_claimed, nova_ready;
 	pthread_t threads[SCAN_THREADS];
 	size_t nthreads;
+	struct host_warm *warm;     /* the watchers' hosts, asked as the probe finds them */
 };
 
 static void queue_push(struct scan_queue *q, struct scan_job *j)
@@ -237,6 +238,7 @@ static void scan_on_probe(struct probe_result *r, void *user)
 	if (r->rc < 0 && r->rc != -ENOENT && ctx->unprobed++ == 0)
 		rw_error_set(&ctx->first, r->rc, "%s", r->msg ? r->msg : "probe failed");
 	if (r->rc == 0 && r->nwatchers > 0) {
+		host_warm_watchers(ctx->sw->warm, r->watchers, r->nwatchers);
 		ctx->p->with_watchers++;
 		scan_workers_submit(ctx->sw, ctx->pool, ctx->nspace, r->image->name,
 				    ctx->trash ? &ctx->trash[r->index] : NULL);
@@ -379,6 +381,7 @@ int chain_scan(struct chain *ch, const struct strvec *pools, const struct scan_c
 	}
 	struct scan_workers sw;
 	scan_workers_init(&sw, ch, cb);
+	sw.warm = host_warm_start(ch, cb->cancel);
 	struct scan_progress p = {.pools_total = all.n};
 	for (size_t i = 0; i < all.n && !cancelled(cb); i++) {
 		scan_pool(ch, all.v[i], cb, &p, &sw);
@@ -387,6 +390,7 @@ int chain_scan(struct chain *ch, const struct strvec *pools, const struct scan_c
 			cb->progress(&p, cb->user);
 	}
 	scan_workers_close(&sw);
+	host_warm_finish(sw.warm);
 	strvec_free(&all);
 	return 0;
 }

@@ -93,6 +93,17 @@ const char *ssh_hosts_wrapper(struct ssh_hosts *sh);
 /* How many ssh processes this run has started, and the most at once (bench). */
 void ssh_hosts_stats(struct ssh_hosts *sh, unsigned *started, unsigned *peak);
 
+/* Holds one of the run's slots (max_parallel) while an ssh that another
+ * library starts runs (libvirt's qemu+ssh through the wrapper), so that the
+ * bound on ssh processes holds for those too. Waits while all are taken. */
+void ssh_hosts_slot_take(struct ssh_hosts *sh);
+void ssh_hosts_slot_give(struct ssh_hosts *sh);
+
+/* With RBDWHO_TRACE_SSH set in the environment: one line on stderr per step
+ * ("ssh-trace +MS HOST WHAT", ms since the run's first step), to see where a
+ * fleet scan's time goes. Otherwise nothing. */
+void ssh_trace(const char *host, const char *what);
+
 /* Sends SIGTERM to every ssh process any run started and has not reaped yet.
  * Async-signal-safe: for fatal-signal handlers. */
 void ssh_kill_all(void);

@@ -29,6 +29,11 @@ extern char **environ;
 #define SSH_ERR_CAP 16384   /* ssh's complaints: a few lines, never more kept */
 #define SSH_POLL_MS 20      /* how often a connecting master is looked at */
 #define SSH_GRACE_MS 500    /* between TERM and KILL */
+/* Masters in their handshake at once. A handshake is CPU on both ends: many at
+ * once on a busy machine all finish late, past the deadline, together (20 at
+ * once at a load of 20 here: every one timed out); a few at a time each finish.
+ * A host's deadline starts when its turn does. */
+#define SSH_CONNECTING_MAX 8
 
 static const char *const ssh_names[] = {
 #define SSH_X(e, n, t) n,
@@ -144,6 +149,26 @@ void ssh_kill_all(void)
 			ssh_dir_wipe_raw(ssh_dirs[i]);
 }
 
+/* ---- tracing (RBDWHO_TRACE_SSH) ---- */
+
+static pthread_once_t ssh_trace_once = PTHREAD_ONCE_INIT;
+static bool ssh_tracing;
+static int64_t ssh_trace_t0;
+
+static void ssh_trace_init(void)
+{
+	ssh_tracing = getenv("RBDWHO_TRACE_SSH") != NULL;
+	ssh_trace_t0 = clock_ms();
+}
+
+void ssh_trace(const char *host, const char *what)
+{
+	pthread_once(&ssh_trace_once, ssh_trace_init);
+	if (ssh_tracing)  /* one write: lines of several threads do not mix */
+		dprintf(2, "ssh-trace +%lld %s %s\n", (long long)(clock_ms() - ssh_trace_t0),
+			host ? host : "-", what);
+}
+
 /* ---- the run's table ---- */
 
 enum ssh_host_state { HS_NEW, HS_CONNECTING, HS_UP, HS_FAILED };
@@ -166,6 +191,7 @@ struct ssh_hosts {
 	struct ssh_host *v;
 	size_t n, cap;
 	unsigned running, started, peak;
+	unsigned connecting;       /* masters in their handshake (SSH_CONNECTING_MAX) */
 };
 
 bool ssh_host_name_ok(const char *host)
@@ -291,6 +317,7 @@ struct ssh_hosts *ssh_hosts_new(const struct ssh_opts *opts)
 	pthread_cond_init(&sh->cond, NULL);
 	ssh_write_wrapper(sh);
 	ssh_dir_register(sh->dir);
+	ssh_trace(NULL, "ssh table made");
 	return sh;
 }
 
@@ -344,6 +371,16 @@ static void ssh_slot_give(struct ssh_hosts *sh)
 	sh->running--;
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
+}
+
+void ssh_hosts_slot_take(struct ssh_hosts *sh)
+{
+	ssh_slot_take(sh);
+}
+
+void ssh_hosts_slot_give(struct ssh_hosts *sh)
+{
+	ssh_slot_give(sh);
 }
 
 /* Starts argv with stdin/stdout/stderr on the given fds (-1: /dev/null).
@@ -483,8 +520,10 @@ static void ssh_pump(pid_t pid, int fin, int fout, int ferr, int64_t deadline, s
 	io->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Runs argv to completion under the deadline. 0, or -errno when it cannot start. */
-static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int64_t deadline, struct ssh_io *io)
+/* Runs argv to completion within timeout_ms of its start: the wait for a
+ * slot is not the host's time (on a busy run it can be long). 0, or -errno
+ * when it cannot start. */
+static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int timeout_ms, struct ssh_io *io)
 {
 	int pin[2], pout[2], perr[2];
 	pid_t pid;
@@ -504,6 +543,7 @@ static int ssh_exec(struct ssh_hosts *sh, struct strvec *argv, int64_t deadline,
 		return -EMFILE;
 	}
 	ssh_slot_take(sh);
+	int64_t deadline = clock_ms() + timeout_ms;
 	int rc = ssh_spawn(argv, pin[0], pout[1], perr[1], &pid);
 	close(pin[0]);
 	close(pout[1]);
@@ -587,7 +627,8 @@ static char *ssh_control_path(struct ssh_hosts *sh, const char *host, int64_t de
 	strvec_push(&a, "-G");
 	strvec_push(&a, "--");
 	strvec_push(&a, host);
-	int rc = ssh_exec(sh, &a, deadline, &io);
+	int64_t left = deadline - clock_ms();
+	int rc = ssh_exec(sh, &a, left < 1 ? 1 : (int)left, &io);
 	strvec_free(&a);
 	buf_append(&out, "", 0);
 	buf_append(&io.err, "", 0);
@@ -675,6 +716,7 @@ static int ssh_master_open(struct ssh_hosts *sh, const char *host, size_t index,
 	for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
 		strvec_push(&a, tail[i]);
 	ssh_slot_take(sh);
+	ssh_trace(host, "master start");
 	int rc = lfd < 0 ? -errno : ssh_spawn(&a, -1, -1, lfd, pid);
 	ssh_slot_give(sh);  /* a master is not a running command: it waits, idle */
 	if (lfd >= 0)
@@ -687,6 +729,7 @@ static int ssh_master_open(struct ssh_hosts *sh, const char *host, size_t index,
 			 strerror(-rc));
 	if (rc < 0 && res->why == SSH_OK)
 		res->why = SSH_FAILED;
+	ssh_trace(host, rc == 0 ? "master up" : "master failed");
 	free(log);
 	return rc;
 }
@@ -709,6 +752,9 @@ static struct ssh_host ssh_host_ready(struct ssh_hosts *sh, const char *host)
 	memset(&sh->v[index], 0, sizeof sh->v[index]);
 	sh->v[index].host = xstrdup(host);
 	sh->v[index].state = HS_CONNECTING;
+	while (sh->connecting >= SSH_CONNECTING_MAX)
+		pthread_cond_wait(&sh->cond, &sh->lock);
+	sh->connecting++;
 	pthread_mutex_unlock(&sh->lock);
 
 	struct ssh_result res = {0};
@@ -717,6 +763,7 @@ static struct ssh_host ssh_host_ready(struct ssh_hosts *sh, const char *host)
 	int rc = ssh_master_open(sh, host, index, &pid, &ctl, &res);
 
 	pthread_mutex_lock(&sh->lock);
+	sh->connecting--;
 	/* by name: forgetting failures may have moved the entry (never removed
 	 * it: it is not FAILED while it connects) */
 	h = ssh_host_find(sh, host);
@@ -835,7 +882,9 @@ int ssh_run_script(struct ssh_hosts *sh, const char *host, const char *script,
 	for (size_t i = 0; i < nargs; i++)
 		strvec_push(&a, args[i]);
 	struct ssh_io io = {.in = script, .inlen = strlen(script), .out = out, .out_cap = out_cap};
-	int rc = ssh_exec(sh, &a, clock_ms() + sh->o.timeout_ms, &io);
+	ssh_trace(host, "command start");
+	int rc = ssh_exec(sh, &a, sh->o.timeout_ms, &io);
+	ssh_trace(host, "command end");
 	strvec_free(&a);
 	buf_append(&io.err, "", 0);
 	if (rc < 0) {

@@ -9,6 +9,9 @@
 # Goals (doc/PERFORMANCE.md), judged on this run's figures: the scan >= 10x faster than
 # the serial loop; peak ssh processes <= the cap of src/backend/ssh.c (16 commands
 # running at once, plus one idle master per host).
+# BENCH_FLEET_BEFORE=PATH (another rbdwho build, e.g. the branch point's) also times
+# that build's scan on the same fleet, interleaved with this one's: before/after
+# figures of one run, printed, not judged.
 GOAL_LOOP_X=10 SSH_RUNNING_CAP=16 PER_HOST=${BENCH_FLEET_PER_HOST:-2}
 . "$(dirname "$0")/lib.sh"
 SB=$top/tests/sandbox
@@ -114,11 +117,13 @@ print(len(d.get("not_checked", [])), len(json.dumps(d).split("\"b5b5b5b5-1111-")
 		die "scan --json of $n hosts is not JSON"
 	[ "${got% *}" = 0 ] || die "scan of $n hosts left ${got% *} hosts not checked"
 	[ "${got#* }" -ge "$held" ] || die "scan of $n hosts named ${got#* } of the $held holders' UUIDs"
-	scans=()
+	scans=() befores=()
 	for ((k = 0; k < 3; k++)); do
+		[ -z "${BENCH_FLEET_BEFORE:-}" ] || befores+=("$(median_ms 1 "$OPS" "$BENCH_FLEET_BEFORE" scan volumes)")
 		scans+=("$(median_ms 1 "$OPS" "$RBDWHO" scan volumes)")
 	done
 	scan=$(printf '%s\n' "${scans[@]}" | sort -n | sed -n 2p)
+	before=$(printf '%s\n' "${befores[@]}" | sort -n | sed -n 2p)
 	scan_of[$n]=$scan
 	# the serial loop, once (it takes seconds), with its answer checked
 	t0=$(now_ms)
@@ -141,6 +146,7 @@ print(len(d.get("not_checked", [])), len(json.dumps(d).split("\"b5b5b5b5-1111-")
 	loop_x=$(calc "int($loop / $scan * 10 + 0.5) / 10")
 	echo "  $n hosts (boot ${boot_ms} ms), $held holders:"
 	echo "    rbdwho scan volumes:  $scan ms (runs: ${scans[*]})"
+	[ -z "$before" ] || echo "    the same, $BENCH_FLEET_BEFORE: $before ms (runs: ${befores[*]}) -> $(calc "int($loop / $before * 10 + 0.5) / 10")x the loop (not judged)"
 	echo "    serial loop:          $loop ms ($(calc "int($loop / $held)") ms per holder, of which ssh+ps+grep $(calc "int($loop_ssh / $held)") ms) -> scan is ${loop_x}x faster"
 	echo "    peak ssh processes on ops during a scan: $peak ($samples samples of ps; cap $SSH_RUNNING_CAP running + $n masters = $cap); left after it: $left"
 	echo "    one ssh c1 true from ops (a fresh connection, median of 3): $rtt ms"
