@@ -100,4 +100,23 @@ char *chain_libvirt_open_uri(struct chain *ch, const char *uri);
 /* The plain-language findings of a resolved image (chain_find and the scan). */
 void chain_add_notes(struct chain *ch, struct image_view *iv);
 
+/* chain_contra.c: contradictions between OpenStack and what runs (contradiction.h). */
+/* For a holder Nova knows (FOUND, not deleted): when Nova's word contradicts
+ * the running holder, sets verdict CONFLICT, its kind and reason; true then. */
+bool chain_judge_contradiction(struct holder *h);
+/* Two process holders of one watcher with one instance UUID (same host,
+ * different pids): both become CONFLICT (duplicate-qemu), never ORPHAN. */
+void chain_mark_duplicates(struct watcher_view *w);
+/* The image-level contradictions and every contradiction's note; sets
+ * iv->contradiction. With look_for_processes (find), an image without
+ * watchers is checked for processes that still have it open. */
+void chain_image_contradictions(struct chain *ch, struct image_view *iv, bool look_for_processes);
+/* chain_resolve.c's local process holders of iv, for a watcher-less check. */
+void chain_add_local_holders(struct chain *ch, const struct image_view *iv,
+			     struct watcher_view *w);
+
+/* chain_clone.c: the clone tree around an image (ceph_clone.h) and its notes. */
+void chain_load_clones(struct chain *ch, struct image_view *iv);
+void chain_clone_notes(struct image_view *iv);
+
 #endif
