@@ -133,6 +133,9 @@ static void look_on_host(struct chain *ch, struct image_view *iv, const char *ho
 		chain_add_local_holders(ch, iv, w);
 	else
 		chain_add_remote_holders(ch, iv, w);
+	if (w->holders_error)  /* said, so "no such process" is never read from a failure */
+		note_once(iv, xasprintf("Could not look on %s for a process that still has the image "
+					"open: %s.", host, w->holders_error));
 	for (size_t i = 0; i < w->nholders; i++) {
 		const struct holder *h = &w->holders[i];
 		if (h->kind == HOLDER_KRBD || !h->pid)

@@ -135,6 +135,15 @@ osd add-volume "$V5" --name data-5 --attach "$I5"; volumes+=("$V5")
 q cinder.json '"\n".join(d["notes"])' | grep -q "Cinder says volume $V5 is in-use" &&
   pass "Cinder in-use, no watcher: a note says so" || fail "Cinder in-use, no watcher: a note says so"
 
+# --- scan counts the conflicts (V3: one watcher; V4: two) and shows each as CONFLICT
+"$RBDWHO" scan volumes --json >"$T/scan.json"
+[ "$(q scan.json 'd["conflicts"]')" = 3 ] &&
+  [ "$(q scan.json 'sorted(i["image"] for i in d["images"] if i["verdict"] == "CONFLICT")')" = "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "volume-$V3" "volume-$V4")" ] &&
+  pass "scan: conflicts 3, images CONFLICT" || fail "scan: conflicts 3, images CONFLICT (got $(q scan.json 'd["conflicts"]'))"
+"$RBDWHO" scan volumes >/dev/null 2>"$T/scan.err"
+grep -q "3 watchers in CONFLICT with OpenStack" "$T/scan.err" &&
+  pass "scan text: the conflicts counted" || fail "scan text: the conflicts counted"
+
 # --- a blocklisted qemu still runs: the watch is gone, the process is not
 newvol V6; I6=$(new_uuid)
 osd add-server "$I6" fenced; servers+=("$I6")
