@@ -19,7 +19,8 @@ struct ceph_clone_ref {
 	char *snap;     /* parent: its snapshot the image was cloned from; child: the
 			   snapshot of this image it hangs from (NULL when unknown) */
 	bool trash;     /* the image is in the rbd trash */
-	int nwatchers;  /* children: how many watchers it has; -1 when not known */
+	int nwatchers;  /* children: how many watchers it has; -1 when not known (also
+			   for a child in the trash or in a namespace) */
 };
 
 struct ceph_clone_info {

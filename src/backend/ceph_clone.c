@@ -2,7 +2,7 @@
  * librbd's rbd_get_parent and rbd_list_children3. rbd_list_children3 on an
  * image opened at its head lists the clones of every snapshot; each child is
  * then opened (by id, so a trashed child works too) to read which snapshot it
- * hangs from and whether anything watches it. */
+ * hangs from, and its watchers are listed by name. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,29 +86,28 @@ static int read_parent(rbd_image_t img, struct ceph_clone_ref *out, bool *has)
 	return 0;
 }
 
-static int count_watchers(rbd_image_t img)
+/* A child's watchers, through ceph.c's own listing (one more read-only open):
+ * -1 when they cannot be listed here (a trashed child has no name to open, a
+ * namespaced one is not yet reachable through ceph_list_watchers). */
+static int child_watchers(struct ceph_conn *c, const struct ceph_clone_ref *child)
 {
-	size_t max = 8;
-	for (;;) {
-		rbd_image_watcher_t *w = xcalloc(max, sizeof *w);
-		size_t got = max;
-		int rc = rbd_watchers_list(img, w, &got);
-		if (rc == -ERANGE && got > max) {
-			free(w);
-			max = got + 4;
-			continue;
-		}
-		if (rc == 0)
-			rbd_watchers_list_cleanup(w, got);
-		free(w);
-		return rc < 0 ? -1 : (int)got;
-	}
+	if (child->trash || child->nspace)
+		return -1;
+	struct ceph_watcher *w = NULL;
+	size_t n = 0;
+	struct rw_error err = {0};
+	if (ceph_list_watchers(c, child->pool, child->image, &w, &n, &err) < 0)
+		return -1;
+	ceph_watchers_free(w, n);
+	return (int)n;
 }
 
 /* Opens one child by id and reads its parent snapshot and watcher count;
  * what cannot be read stays unknown (snap NULL, nwatchers -1). */
-static void read_child(rados_t cl, const rbd_linked_image_spec_t *spec, struct ceph_clone_ref *out)
+static void read_child(struct ceph_conn *c, const rbd_linked_image_spec_t *spec,
+		       struct ceph_clone_ref *out)
 {
+	rados_t cl = ceph_rados_handle(c);
 	out->pool = xstrdup(spec->pool_name ? spec->pool_name : "?");
 	out->nspace = dup_or_null(spec->pool_namespace);
 	out->image = xstrdup(spec->image_name ? spec->image_name : "?");
@@ -128,13 +127,13 @@ static void read_child(rados_t cl, const rbd_linked_image_spec_t *spec, struct c
 			parent.snap = NULL;
 		}
 		clone_ref_clear(&parent);
-		out->nwatchers = count_watchers(img);
 		rbd_close(img);
+		out->nwatchers = child_watchers(c, out);
 	}
 	rados_ioctx_destroy(io);
 }
 
-static int read_children(rados_t cl, rbd_image_t img, struct ceph_clone_info *out)
+static int read_children(struct ceph_conn *c, rbd_image_t img, struct ceph_clone_info *out)
 {
 	size_t max = 16;
 	rbd_linked_image_spec_t *specs = NULL;
@@ -157,7 +156,7 @@ static int read_children(rados_t cl, rbd_image_t img, struct ceph_clone_info *ou
 	}
 	out->children = xcalloc(max ? max : 1, sizeof *out->children);
 	for (size_t i = 0; i < max; i++)
-		read_child(cl, &specs[i], &out->children[i]);
+		read_child(c, &specs[i], &out->children[i]);
 	out->nchildren = max;
 	rbd_linked_image_spec_list_cleanup(specs, max);
 	free(specs);
@@ -188,7 +187,7 @@ int ceph_clone_info(struct ceph_conn *c, const char *pool, const char *image,
 	rc = read_parent(img, &out->parent, &out->has_parent);
 	if (rc == 0) {
 		what = "its clones";
-		rc = read_children(cl, img, out);
+		rc = read_children(c, img, out);
 	}
 	rbd_close(img);
 	rados_ioctx_destroy(io);
