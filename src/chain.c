@@ -27,6 +27,8 @@ const char *verdict_name(enum verdict v)
 		return "ORPHAN";
 	case VERDICT_DEAD_CLIENT:
 		return "DEAD";
+	case VERDICT_CONFLICT:
+		return "CONFLICT";
 	default:
 		return "UNKNOWN";
 	}

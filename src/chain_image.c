@@ -59,19 +59,23 @@ void image_view_free(struct image_view *iv)
 	ceph_trash_free_entry(&iv->trash);
 	free(iv->chain_name);
 	image_lock_clear(&iv->lock);
+	ceph_clone_info_clear(&iv->clones);
+	free(iv->clones_error);
 	free(iv);
 }
 
 enum verdict image_view_verdict(const struct image_view *iv)
 {
-	bool orphan = false, unknown = iv->nwatchers == 0, dead = false;
+	bool orphan = false, unknown = iv->nwatchers == 0, dead = false, conflict = false;
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		orphan |= iv->watchers[i].verdict == VERDICT_ORPHAN;
+		conflict |= iv->watchers[i].verdict == VERDICT_CONFLICT;
 		unknown |= iv->watchers[i].verdict == VERDICT_UNKNOWN;
 		dead |= iv->watchers[i].verdict == VERDICT_DEAD_CLIENT;
 	}
-	return orphan	 ? VERDICT_ORPHAN
-	       : unknown ? VERDICT_UNKNOWN
+	return orphan	  ? VERDICT_ORPHAN
+	       : conflict ? VERDICT_CONFLICT
+	       : unknown  ? VERDICT_UNKNOWN
 	       : dead	 ? VERDICT_DEAD_CLIENT
 			 : VERDICT_ATTACHED;
 }
@@ -94,6 +98,8 @@ void image_view_errors(const struct image_view *iv, struct strvec *out)
 	}
 	if (iv->cinder_state == CINDER_ERROR)
 		push_unique(out, xasprintf("cinder: %s", iv->cinder_error ? iv->cinder_error : "?"));
+	if (iv->clones_error)
+		push_unique(out, xasprintf("clones: %s", iv->clones_error));
 	for (size_t i = 0; i < iv->nwatchers; i++) {
 		const struct watcher_view *w = &iv->watchers[i];
 		if (w->holders_error)
@@ -231,6 +237,9 @@ static void add_notes(struct chain *ch, struct image_view *iv)
 	if (iv->watchers_error)
 		strvec_push_owned(&iv->notes, xasprintf("Listing the watchers failed: %s",
 							 iv->watchers_error));
+	else if (nw == 0 && (iv->contradiction == CONTRA_UNWATCHED_PROCESS ||
+			     (iv->clones_known && ceph_clone_held_children(&iv->clones))))
+		strvec_push(&iv->notes, "No watchers: Ceph lists no client with this image open.");
 	else if (nw == 0)
 		strvec_push(&iv->notes, "No watchers: nothing holds this image open.");
 	if (iv->trashed && nw > 0)
@@ -282,7 +291,10 @@ int chain_find_image(struct chain *ch, const char *pool, const char *image,
 		return rc;
 	for (size_t i = 0; i < (*out)->nwatchers; i++)
 		chain_resolve_watcher(ch, *out, &(*out)->watchers[i]);
+	chain_load_clones(ch, *out);
+	chain_image_contradictions(ch, *out, true);
 	add_notes(ch, *out);
+	chain_clone_notes(*out);
 	return 0;
 }
 
@@ -300,5 +312,6 @@ int chain_find(struct chain *ch, const char *spec, struct image_view **out,
 
 void chain_add_notes(struct chain *ch, struct image_view *iv)
 {
+	chain_image_contradictions(ch, iv, false);
 	add_notes(ch, iv);
 }

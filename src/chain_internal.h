@@ -145,5 +145,23 @@ struct host_warm *host_warm_start(struct chain *ch, const atomic_bool *cancel);
 void host_warm_watchers(struct host_warm *hw, const struct ceph_watcher *v, size_t n);
 /* Waits for the host threads still running (each bounded by its timeouts). */
 void host_warm_finish(struct host_warm *hw);
+/* chain_contra.c: contradictions between OpenStack and what runs (contradiction.h). */
+/* For a holder Nova knows (FOUND, not deleted): when Nova's word contradicts
+ * the running holder, sets verdict CONFLICT, its kind and reason; true then. */
+bool chain_judge_contradiction(struct holder *h);
+/* Two process holders of one watcher with one instance UUID (same host,
+ * different pids): both become CONFLICT (duplicate-qemu), never ORPHAN. */
+void chain_mark_duplicates(struct watcher_view *w);
+/* The image-level contradictions and every contradiction's note; sets
+ * iv->contradiction. With look_for_processes (find), an image without
+ * watchers is checked for processes that still have it open. */
+void chain_image_contradictions(struct chain *ch, struct image_view *iv, bool look_for_processes);
+/* chain_resolve.c's local process holders of iv, for a watcher-less check. */
+void chain_add_local_holders(struct chain *ch, const struct image_view *iv,
+			     struct watcher_view *w);
+
+/* chain_clone.c: the clone tree around an image (ceph_clone.h) and its notes. */
+void chain_load_clones(struct chain *ch, struct image_view *iv);
+void chain_clone_notes(struct image_view *iv);
 
 #endif

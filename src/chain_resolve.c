@@ -399,6 +399,12 @@ static void add_process_holders(struct chain *ch, const struct image_view *iv,
 	chain_add_local_krbd(ch, iv, w);
 }
 
+void chain_add_local_holders(struct chain *ch, const struct image_view *iv,
+			     struct watcher_view *w)
+{
+	add_process_holders(ch, iv, w);
+}
+
 /* ---- verdicts ---- */
 
 static bool status_is_deleted(const char *status)
@@ -412,6 +418,7 @@ static void judge_holder(struct chain *ch, struct holder *h, bool fresh)
 	nova_answer_clear(&h->nova);
 	free(h->reason);
 	h->verdict = VERDICT_UNKNOWN;
+	h->contradiction = CONTRA_NONE;
 	if (!h->uuid) {
 		h->reason = xasprintf("%s holder with no instance UUID: not a Nova instance",
 				      holder_kind_name(h->kind));
@@ -425,7 +432,7 @@ static void judge_holder(struct chain *ch, struct holder *h, bool fresh)
 			h->verdict = VERDICT_ORPHAN;
 			h->reason = xasprintf("Nova lists instance %s as %s, yet it still holds the image",
 					      h->uuid, s->status);
-		} else {
+		} else if (!chain_judge_contradiction(h)) {
 			h->verdict = VERDICT_ATTACHED;
 			h->reason = xasprintf("Nova knows instance %s (%s, %s%s%s)", h->uuid,
 					      s->name ? s->name : "?", s->status ? s->status : "?",
@@ -474,7 +481,8 @@ static void judge_watcher(struct watcher_view *w)
 		if (w->holders[i].verdict != v)
 			v = VERDICT_UNKNOWN;
 	w->verdict = v;
-	if (w->nholders == 1)
+	/* Duplicates: every holder names the same contradiction; say it, not a count. */
+	if (w->nholders == 1 || v == VERDICT_CONFLICT)
 		w->reason = xstrdup(w->holders[0].reason);
 	else if (v == VERDICT_UNKNOWN)
 		w->reason = xasprintf("%zu candidate holders on %s, with different verdicts; Ceph "
@@ -509,6 +517,7 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 		chain_add_remote_holders(ch, iv, w);
 	for (size_t i = 0; i < w->nholders; i++)
 		judge_holder(ch, &w->holders[i], false);
+	chain_mark_duplicates(w);
 	judge_watcher(w);
 	chain_judge_not_checked(w);
 	w->resolved = true;

@@ -81,7 +81,10 @@ static void judge_plan(struct chain *ch, struct destroy_plan *plan)
 	h.kind = plan->process ? HOLDER_QEMU : HOLDER_DOMAIN;
 	h.name = plan->name;
 	h.uuid = plan->uuid;
-	h.host = plan->host;
+	/* Nova's host is compared with it (a contradiction): "localhost" means us. */
+	const char *local = chain_local_host(ch);
+	bool here = strcmp(plan->host, "localhost") == 0 || strcmp(plan->host, "local") == 0;
+	h.host = here && local ? (char *)local : plan->host;
 	h.libvirt_uri = plan->uri;
 	h.libvirt_state = plan->state;
 	chain_recheck_holder(ch, &h);

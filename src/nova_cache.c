@@ -33,6 +33,7 @@ static void nova_server_copy(struct nova_server *d, const struct nova_server *s)
 	d->instance_name = xstrdup(s->instance_name);
 	d->project_id = xstrdup(s->project_id);
 	d->task_state = xstrdup(s->task_state);
+	d->vm_state = xstrdup(s->vm_state);
 }
 
 void nova_answer_copy(struct nova_answer *d, const struct nova_answer *s)

@@ -15,7 +15,9 @@
 #include <time.h>
 
 #include "rbdwho/ceph.h"
+#include "rbdwho/ceph_clone.h"
 #include "rbdwho/config.h"
+#include "rbdwho/contradiction.h"
 #include "rbdwho/error.h"
 #include "rbdwho/lock.h"
 #include "rbdwho/nova_cache.h"
@@ -28,8 +30,11 @@ enum verdict {
 	VERDICT_ORPHAN,       /* Nova said 404 (or DELETED) while the holder still runs */
 	VERDICT_DEAD_CLIENT,  /* a watcher's host was fully checked and no running process
 				 there has the image open: the watch outlived its client */
+	VERDICT_CONFLICT,     /* Nova knows the instance but contradicts what runs (Nova
+				 places it elsewhere, says SHUTOFF/SHELVED, or two qemus
+				 carry its UUID): contradiction.h names the kind */
 };
-/* "UNKNOWN", "ATTACHED", "ORPHAN", "DEAD" */
+/* "UNKNOWN", "ATTACHED", "ORPHAN", "DEAD", "CONFLICT" */
 const char *verdict_name(enum verdict v);
 
 enum holder_kind {
@@ -60,6 +65,7 @@ struct holder {
 	struct nova_answer nova;
 	enum verdict verdict;
 	char *reason;         /* one sentence: why this verdict */
+	enum contradiction contradiction;  /* CONTRA_NONE unless the verdict is CONFLICT */
 };
 
 enum host_source {
@@ -156,9 +162,16 @@ struct image_view {
 	struct ceph_trash_entry trash;  /* when trashed: its id, source and times */
 	char *chain_name;       /* "IMAGE" or "NS/IMAGE": how chain calls name it in its pool */
 	struct image_lock lock; /* `rbd lock ls`, judged against the watchers (lock.h) */
+	/* The image's own contradiction (Cinder in-use with no watcher, a process
+	 * with the image open and no watch), else the first of its holders'. */
+	enum contradiction contradiction;
+	/* Clones (chain_find_image only; ceph_clone.h): parent and children. */
+	bool clones_known;           /* clones looked at without error */
+	struct ceph_clone_info clones;
+	char *clones_error;          /* looking at the clones failed: why */
 };
 void image_view_free(struct image_view *iv);  /* frees iv itself too */
-/* The worst verdict among the watchers: ORPHAN > UNKNOWN > DEAD > ATTACHED;
+/* The worst verdict among the watchers: ORPHAN > CONFLICT > UNKNOWN > DEAD > ATTACHED;
  * UNKNOWN when none. */
 enum verdict image_view_verdict(const struct image_view *iv);
 

@@ -25,6 +25,7 @@ struct nova_server {
 	char *instance_name;        /* OS-EXT-SRV-ATTR:instance_name: instance-0002f5c4 */
 	char *project_id;           /* tenant_id */
 	char *task_state;           /* OS-EXT-STS:task_state */
+	char *vm_state;             /* OS-EXT-STS:vm_state: active, stopped, shelved_offloaded, … */
 };
 void nova_server_clear(struct nova_server *s);
 /* {"server": {…}} */

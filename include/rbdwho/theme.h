@@ -30,7 +30,8 @@
 	_(DIALOG,     "dialog",      "dialog boxes") \
 	_(INPUT,      "input",       "text being typed") \
 	_(PROGRESS,   "progress",    "the filled part of progress bars") \
-	_(MATCH,      "match",       "the filter prompt")
+	_(MATCH,      "match",       "the filter prompt") \
+	_(CONFLICT,   "conflict",    "the CONFLICT verdict: OpenStack contradicts what runs")
 
 enum element {
 #define EL_ENUM(e, name, help) EL_##e,

@@ -95,6 +95,7 @@ static struct json_object *holder_json(const struct holder *h)
 	json_object_object_add(o, "nova", nova_json(&h->nova));
 	json_object_object_add(o, "verdict", jstr(verdict_name(h->verdict)));
 	json_object_object_add(o, "reason", jstr(h->reason));
+	json_object_object_add(o, "contradiction", jstr(contradiction_name(h->contradiction)));
 	return o;
 }
 
@@ -197,6 +198,35 @@ static struct json_object *trash_json(const struct image_view *iv)
 	return o;
 }
 
+static struct json_object *clone_ref_json(const struct ceph_clone_ref *r, bool child)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "pool", jstr(r->pool));
+	json_object_object_add(o, "namespace", jstr(r->nspace));
+	json_object_object_add(o, "image", jstr(r->image));
+	json_object_object_add(o, "snapshot", jstr(r->snap));
+	json_object_object_add(o, "trash", json_object_new_boolean(r->trash));
+	if (child)
+		json_object_object_add(o, "watchers", r->nwatchers >= 0
+							    ? json_object_new_int(r->nwatchers)
+							    : NULL);
+	return o;
+}
+
+/* parent: null when the image has none or its clones were not looked at;
+ * children: null when not looked at (scan) or the look failed (errors says). */
+static void clones_json(struct json_object *o, const struct image_view *iv)
+{
+	bool known = iv->clones_known;
+	json_object_object_add(o, "parent", known && iv->clones.has_parent
+						    ? clone_ref_json(&iv->clones.parent, false)
+						    : NULL);
+	struct json_object *kids = known ? json_object_new_array() : NULL;
+	for (size_t i = 0; known && i < iv->clones.nchildren; i++)
+		json_object_array_add(kids, clone_ref_json(&iv->clones.children[i], true));
+	json_object_object_add(o, "children", kids);
+}
+
 struct json_object *report_image_json(const struct image_view *iv)
 {
 	struct json_object *o = json_object_new_object();
@@ -227,6 +257,8 @@ struct json_object *report_image_json(const struct image_view *iv)
 	json_object_object_add(o, "errors", errors);
 	strvec_free(&errs);
 	json_object_object_add(o, "lock", report_image_lock_json(iv));
+	json_object_object_add(o, "contradiction", jstr(contradiction_name(iv->contradiction)));
+	clones_json(o, iv);
 	return o;
 }
 
@@ -294,6 +326,8 @@ static void holder_text(FILE *out, const struct holder *h)
 	char *v = xasprintf("%s: %s", verdict_name(h->verdict), h->reason ? h->reason : "");
 	line(out, "    ", "verdict", v);
 	free(v);
+	if (h->contradiction)
+		line(out, "    ", "conflict", contradiction_name(h->contradiction));
 }
 
 static void watcher_text(FILE *out, const struct watcher_view *w)
@@ -357,6 +391,33 @@ static void cinder_text(FILE *out, const struct image_view *iv)
 	free(s);
 }
 
+/* The parent snapshot, and each clone with whether it is watched. */
+static void clones_text(FILE *out, const struct image_view *iv)
+{
+	if (!iv->clones_known)
+		return;
+	if (iv->clones.has_parent) {
+		char *spec = ceph_clone_ref_spec(&iv->clones.parent);
+		line(out, "", "parent", spec);
+		free(spec);
+	}
+	for (size_t i = 0; i < iv->clones.nchildren; i++) {
+		const struct ceph_clone_ref *c = &iv->clones.children[i];
+		struct ceph_clone_ref head = *c;
+		head.snap = NULL;
+		char *spec = ceph_clone_ref_spec(&head);
+		char *what = c->nwatchers < 0
+				     ? xasprintf("%s (from @%s, watchers not known)", spec,
+						 c->snap ? c->snap : "?")
+				     : xasprintf("%s (from @%s, %d watcher%s%s)", spec,
+						 c->snap ? c->snap : "?", c->nwatchers,
+						 c->nwatchers == 1 ? "" : "s", c->trash ? ", in trash" : "");
+		line(out, "", "child", what);
+		free(what);
+		free(spec);
+	}
+}
+
 void report_image_text(FILE *out, const struct image_view *iv)
 {
 	char sz[32];
@@ -382,6 +443,7 @@ void report_image_text(FILE *out, const struct image_view *iv)
 	}
 	if (iv->info.features_str)
 		line(out, "", "features", iv->info.features_str);
+	clones_text(out, iv);
 	cinder_text(out, iv);
 	report_lock_text(out, iv);
 	for (size_t i = 0; i < iv->nwatchers; i++) {

@@ -17,6 +17,7 @@ struct scan_state {
 	struct strvec errors;   /* pools and images that could not be looked at, failures to know */
 	size_t *error_count;    /* how many times each of errors came up */
 	size_t shown, orphans, not_judged;
+	size_t conflicts;       /* watchers whose verdict is CONFLICT (every image) */
 	struct scan_progress last;
 };
 
@@ -108,8 +109,10 @@ static void on_found(struct image_view *iv, void *user)
 	for (size_t i = 0; i < errs.n; i++)
 		add_error(st, errs.v[i]);
 	strvec_free(&errs);
-	for (size_t i = 0; i < iv->nwatchers; i++)
+	for (size_t i = 0; i < iv->nwatchers; i++) {
 		st->not_judged += iv->watchers[i].verdict == VERDICT_UNKNOWN;
+		st->conflicts += iv->watchers[i].verdict == VERDICT_CONFLICT;
+	}
 	if (!st->o->orphans || orphan) {
 		st->shown++;
 		if (st->o->json)
@@ -136,6 +139,9 @@ static void scan_print_errors(const struct scan_state *st)
 		fprintf(stderr, "%zu watcher%s not judged (UNKNOWN): see the reason column%s\n",
 			st->not_judged, st->not_judged == 1 ? "" : "s",
 			st->errors.n ? " and the errors below" : "");
+	if (st->conflicts)  /* not orphans, but OpenStack contradicts what runs */
+		fprintf(stderr, "%zu watcher%s in CONFLICT with OpenStack: see the reason column\n",
+			st->conflicts, st->conflicts == 1 ? "" : "s");
 	for (size_t i = 0; i < st->errors.n; i++) {
 		char *line = error_line(st, i), *safe = sanitize_terminal(line);
 		fprintf(stderr, "rbdwho: %s\n", safe);
@@ -179,6 +185,7 @@ int cli_scan(const struct options *o)
 		json_object_object_add(root, "orphans", json_object_new_int64((int64_t)st.orphans));
 		json_object_object_add(root, "not_checked", json_object_get(st.unchecked));
 		json_object_object_add(root, "elapsed_ms", json_object_new_int64(clock_ms() - t0));
+		json_object_object_add(root, "conflicts", json_object_new_int64((int64_t)st.conflicts));
 		cli_print_json(root);
 	} else {
 		scan_print_errors(&st);  /* before the summary, which stays the last line */

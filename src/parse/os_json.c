@@ -200,6 +200,7 @@ void nova_server_clear(struct nova_server *s)
 	free(s->instance_name);
 	free(s->project_id);
 	free(s->task_state);
+	free(s->vm_state);
 	memset(s, 0, sizeof *s);
 }
 
@@ -222,6 +223,7 @@ static int server_from_json(struct json_object *o, struct nova_server *out)
 	if (!out->project_id)
 		out->project_id = json_dup_str(o, "project_id");
 	out->task_state = json_dup_str(o, "OS-EXT-STS:task_state");
+	out->vm_state = json_dup_str(o, "OS-EXT-STS:vm_state");
 	return 0;
 }
 

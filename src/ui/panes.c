@@ -337,7 +337,7 @@ const char *ui_nova_label(enum nova_state s)
 
 static const int verdict_els[] = {
 	[VERDICT_UNKNOWN] = EL_UNKNOWN, [VERDICT_ATTACHED] = EL_ATTACHED, [VERDICT_ORPHAN] = EL_ORPHAN,
-	[VERDICT_DEAD_CLIENT] = EL_DEAD,
+	[VERDICT_DEAD_CLIENT] = EL_DEAD, [VERDICT_CONFLICT] = EL_CONFLICT,
 };
 
 int ui_verdict_el(enum verdict v)

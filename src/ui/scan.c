@@ -55,9 +55,11 @@ void scan_start(struct ui *ui, bool all)
 /* The scan view's order: what needs the operator first. */
 static const int verdict_ranks[] = {
 	[VERDICT_ORPHAN] = 0, [VERDICT_UNKNOWN] = 1, [VERDICT_DEAD_CLIENT] = 2,
-	[VERDICT_ATTACHED] = 3,
+	[VERDICT_ATTACHED] = 3, [VERDICT_CONFLICT] = 4,
 };
-#define NRANKS 4
+#define NRANKS 5
+/* The order ranks are listed in: a contradiction right after the orphans. */
+static const int rank_order[NRANKS] = {0, 4, 1, 2, 3};
 
 static int verdict_rank(enum verdict v)
 {
@@ -73,11 +75,11 @@ static void scan_rows(struct ui *ui)
 		pane_clear(&s->results);
 	else
 		pane_reset(&s->results);
-	for (int rank = 0; rank < NRANKS; rank++)
+	for (int ri = 0; ri < NRANKS; ri++)
 		for (size_t i = 0; i < s->nivs; i++) {
 			struct image_view *iv = s->ivs[i];
 			enum verdict v = image_view_verdict(iv);
-			if (verdict_rank(v) != rank)
+			if (verdict_rank(v) != rank_order[ri])
 				continue;
 			struct buf b = {0};
 			buf_printf(&b, "%-8s %s/%s%s  %zu watcher%s", verdict_name(v), iv->pool, iv->chain_name,
@@ -158,9 +160,12 @@ void scan_draw(struct ui *ui)
 	size_t n[NRANKS] = {0};
 	for (size_t i = 0; i < s->nivs; i++)
 		n[verdict_rank(image_view_verdict(s->ivs[i]))]++;
-	char dead[32] = "";
-	if (n[2])  /* dead clients are rare: named only when there are some */
+	char dead[64] = "";
+	if (n[2])  /* dead clients and conflicts are rare: named only when there are some */
 		snprintf(dead, sizeof dead, ", %zu dead", n[2]);
+	if (n[4])
+		snprintf(dead + strlen(dead), sizeof dead - strlen(dead), ", %zu conflict%s", n[4],
+			 n[4] == 1 ? "" : "s");
 	char *title = xasprintf("Orphan scan: %s: %zu orphan%s, %zu unknown%s, %zu attached%s%s",
 				s->scope ? s->scope : "", n[0], n[0] == 1 ? "" : "s", n[1], dead, n[3],
 				s->running ? ", scanning" : ", done",

@@ -145,6 +145,7 @@ static void test_server(void **state)
 	assert_string_equal(s.instance_name, "instance-0002f5c4");
 	assert_string_equal(s.project_id, PROJECT_ID);
 	assert_null(s.task_state); /* JSON null */
+	assert_string_equal(s.vm_state, "active");  /* OS-EXT-STS:vm_state */
 	nova_server_clear(&s);
 	assert_null(s.id);
 	free(json);

@@ -1,0 +1,200 @@
+/* ceph_clone.c — parent and children of an image (ceph_clone.h), with
+ * librbd's rbd_get_parent and rbd_list_children3. rbd_list_children3 on an
+ * image opened at its head lists the clones of every snapshot; each child is
+ * then opened (by id, so a trashed child works too) to read which snapshot it
+ * hangs from, and its watchers are listed by name. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rados/librados.h>
+#include <rbd/librbd.h>
+
+#include "rbdwho/ceph.h"
+#include "rbdwho/ceph_clone.h"
+#include "rbdwho/util.h"
+
+/* librados codes as rbdwho's (as ceph.c maps them): anything unnamed is -EIO. */
+static int clone_code(int rc)
+{
+	return rc == -ENOENT || rc == -ETIMEDOUT || rc == -EACCES ? rc
+	       : rc == -EPERM					   ? -EACCES
+								   : -EIO;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return str_empty(s) ? NULL : xstrdup(s);
+}
+
+static void clone_ref_clear(struct ceph_clone_ref *r)
+{
+	free(r->pool);
+	free(r->nspace);
+	free(r->image);
+	free(r->snap);
+	memset(r, 0, sizeof *r);
+}
+
+void ceph_clone_info_clear(struct ceph_clone_info *ci)
+{
+	if (!ci)
+		return;
+	clone_ref_clear(&ci->parent);
+	for (size_t i = 0; i < ci->nchildren; i++)
+		clone_ref_clear(&ci->children[i]);
+	free(ci->children);
+	memset(ci, 0, sizeof *ci);
+}
+
+char *ceph_clone_ref_spec(const struct ceph_clone_ref *r)
+{
+	return xasprintf("%s/%s%s%s%s%s", r->pool ? r->pool : "?", r->nspace ? r->nspace : "",
+			 r->nspace ? "/" : "", r->image ? r->image : "?", r->snap ? "@" : "",
+			 r->snap ? r->snap : "");
+}
+
+size_t ceph_clone_held_children(const struct ceph_clone_info *ci)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ci->nchildren; i++)
+		n += ci->children[i].nwatchers > 0;
+	return n;
+}
+
+/* The image's parent snapshot: 0 (has_parent set or not) or a librbd error. */
+static int read_parent(rbd_image_t img, struct ceph_clone_ref *out, bool *has)
+{
+	rbd_linked_image_spec_t spec;
+	rbd_snap_spec_t snap;
+	memset(&spec, 0, sizeof spec);
+	memset(&snap, 0, sizeof snap);
+	int rc = rbd_get_parent(img, &spec, &snap);
+	*has = rc == 0;
+	if (rc == -ENOENT)  /* librbd's "no parent" */
+		return 0;
+	if (rc < 0)
+		return rc;
+	out->pool = xstrdup(spec.pool_name ? spec.pool_name : "?");
+	out->nspace = dup_or_null(spec.pool_namespace);
+	out->image = xstrdup(spec.image_name ? spec.image_name : "?");
+	out->snap = dup_or_null(snap.name);
+	out->trash = spec.trash;
+	out->nwatchers = -1;
+	rbd_linked_image_spec_cleanup(&spec);
+	rbd_snap_spec_cleanup(&snap);
+	return 0;
+}
+
+/* A child's watchers, through ceph.c's own listing (one more read-only open):
+ * -1 when they cannot be listed here (a trashed child has no name to open, a
+ * namespaced one is not yet reachable through ceph_list_watchers). */
+static int child_watchers(struct ceph_conn *c, const struct ceph_clone_ref *child)
+{
+	if (child->trash || child->nspace)
+		return -1;
+	struct ceph_watcher *w = NULL;
+	size_t n = 0;
+	struct rw_error err = {0};
+	if (ceph_list_watchers(c, child->pool, child->image, &w, &n, &err) < 0)
+		return -1;
+	ceph_watchers_free(w, n);
+	return (int)n;
+}
+
+/* Opens one child by id and reads its parent snapshot and watcher count;
+ * what cannot be read stays unknown (snap NULL, nwatchers -1). */
+static void read_child(struct ceph_conn *c, const rbd_linked_image_spec_t *spec,
+		       struct ceph_clone_ref *out)
+{
+	rados_t cl = ceph_rados_handle(c);
+	out->pool = xstrdup(spec->pool_name ? spec->pool_name : "?");
+	out->nspace = dup_or_null(spec->pool_namespace);
+	out->image = xstrdup(spec->image_name ? spec->image_name : "?");
+	out->trash = spec->trash;
+	out->nwatchers = -1;
+	rados_ioctx_t io;
+	rbd_image_t img;
+	if (rados_ioctx_create2(cl, spec->pool_id, &io) < 0)
+		return;
+	rados_ioctx_set_namespace(io, spec->pool_namespace ? spec->pool_namespace : "");
+	if (rbd_open_by_id_read_only(io, spec->image_id, &img, NULL) == 0) {
+		struct ceph_clone_ref parent;
+		memset(&parent, 0, sizeof parent);
+		bool has = false;
+		if (read_parent(img, &parent, &has) == 0 && has) {
+			out->snap = parent.snap;
+			parent.snap = NULL;
+		}
+		clone_ref_clear(&parent);
+		rbd_close(img);
+		out->nwatchers = child_watchers(c, out);
+	}
+	rados_ioctx_destroy(io);
+}
+
+static int read_children(struct ceph_conn *c, rbd_image_t img, struct ceph_clone_info *out)
+{
+	size_t max = 16;
+	rbd_linked_image_spec_t *specs = NULL;
+	int rc;
+	for (;;) {
+		specs = xrealloc(specs, max * sizeof *specs);
+		memset(specs, 0, max * sizeof *specs);
+		size_t got = max;
+		rc = rbd_list_children3(img, specs, &got);
+		if (rc == -ERANGE && got > max) {
+			max = got + 4;
+			continue;
+		}
+		max = got;
+		break;
+	}
+	if (rc < 0) {
+		free(specs);
+		return rc;
+	}
+	out->children = xcalloc(max ? max : 1, sizeof *out->children);
+	for (size_t i = 0; i < max; i++)
+		read_child(c, &specs[i], &out->children[i]);
+	out->nchildren = max;
+	rbd_linked_image_spec_list_cleanup(specs, max);
+	free(specs);
+	return 0;
+}
+
+int ceph_clone_info(struct ceph_conn *c, const char *pool, const char *image,
+		    struct ceph_clone_info *out, struct rw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	rados_t cl = c ? ceph_rados_handle(c) : NULL;
+	if (!cl)
+		return rw_error_set(err, -EIO, "no Ceph connection to read the clones of '%s/%s'",
+				    pool, image);
+	rados_ioctx_t io;
+	rbd_image_t img;
+	int rc = rados_ioctx_create(cl, pool, &io);
+	if (rc < 0)
+		return rw_error_set(err, clone_code(rc), "cannot open pool '%s': %s", pool,
+				    strerror(-rc));
+	rc = rbd_open_read_only(io, image, &img, NULL);
+	if (rc < 0) {
+		rados_ioctx_destroy(io);
+		return rw_error_set(err, clone_code(rc), "cannot open image '%s/%s': %s", pool, image,
+				    strerror(-rc));
+	}
+	const char *what = "its parent";
+	rc = read_parent(img, &out->parent, &out->has_parent);
+	if (rc == 0) {
+		what = "its clones";
+		rc = read_children(c, img, out);
+	}
+	rbd_close(img);
+	rados_ioctx_destroy(io);
+	if (rc < 0) {
+		ceph_clone_info_clear(out);
+		return rw_error_set(err, clone_code(rc), "cannot read %s of '%s/%s': %s",
+				    what, pool, image, strerror(-rc));
+	}
+	return 0;
+}
