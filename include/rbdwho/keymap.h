@@ -33,7 +33,8 @@
 	_(DESTROY,   "destroy",   "D",                 "destroy the selected holder (ORPHAN only)") \
 	_(HELP,      "help",      "? F1",              "this help") \
 	_(REDRAW,    "redraw",    "C-l",               "redraw the screen") \
-	_(QUIT,      "quit",      "q C-c F10",         "quit")
+	_(QUIT,      "quit",      "q C-c F10",         "quit") \
+	_(DRY_RUN,   "dry-run",   "d C-d",             "in an action dialog: the commands by hand (nothing is done)")
 
 enum request {
 	REQ_NONE = 0,

@@ -21,7 +21,7 @@ static size_t help_lines(struct ui *ui, struct help_line *v, size_t n)
 {
 	size_t k = 0;
 	for (int q = REQ_NONE + 1; q < REQ_COUNT && k < n; q++)
-		if (!(q == REQ_DESTROY && ui->o->read_only))
+		if (!(ui->o->read_only && (q == REQ_DRY_RUN || action_for_request((enum request)q) != ACT_COUNT)))
 			v[k++] = (struct help_line){(enum request)q, NULL};
 	const char *notes[] = {
 		"",

@@ -617,14 +617,17 @@ void ui_handle_request(struct ui *ui, enum request r)
 	case REQ_REFRESH: refresh_focused(ui); break;
 	case REQ_SCAN: scan_start(ui, false); break;
 	case REQ_SCAN_ALL: scan_start(ui, true); break;
-	case REQ_DESTROY: dialog_open_destroy(ui); break;
 	case REQ_HELP:
 		ui_set_mode(ui, MODE_HELP);
 		ui->help_top = 0;
 		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	case REQ_QUIT: ui->quit = true; break;
-	default: break;
+	default:
+		/* every remedy is a row of ACTION_INFO, opened by its request */
+		if (action_for_request(r) != ACT_COUNT)
+			dialog_open(ui, action_for_request(r));
+		break;
 	}
 }
 

@@ -118,14 +118,17 @@ struct scan_state {
 	char *error;
 };
 
+/* The action dialog (dialog.c): one action of ACTION_INFO (action.h) at a time. */
 struct dialog_state {
+	enum action_kind act;
 	enum dialog_stage stage;
-	char *domain, *uuid, *host;
-	struct destroy_plan plan;
+	struct action_target t;  /* what it was opened on */
+	union action_plan plan;  /* away on the worker while executing */
 	bool have_plan;
 	char *message;     /* why refused, or the outcome */
 	bool ok;
-	char *watched_addr;  /* the watcher to look for after destroying */
+	char *manual;      /* the commands by hand, once there is a plan */
+	bool show_manual;  /* the dry-run key shows them */
 };
 
 struct ui {
@@ -229,9 +232,14 @@ const char *ui_nova_label(enum nova_state s);
 void prompt_open(struct ui *ui, enum prompt_kind kind);
 bool prompt_edit_line(struct ui *ui, int key);
 
-/* dialog.c: the destroy dialog */
-void dialog_open_destroy(struct ui *ui);
+/* dialog.c: the action dialog (ACTION_INFO) */
+void dialog_open(struct ui *ui, enum action_kind act);
 void dialog_clear(struct ui *ui);
+/* A line of a dialog's facts or the details pane: label, value (sanitized),
+ * and the value's colour element (EL_NORMAL: the surrounding text's). */
+void detail_add(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void detail_lines_free(struct detail_lines *l);
 
 /* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);
