@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"       rbdwho procs [--host HOST] [--json] processes holding RBD images (HOST: over ssh)\n"
 	"       rbdwho destroy DOMAIN --host HOST [--yes] [--dry-run]  (a domain, or a\n"
 	"                                           qemu libvirt does not manage: -name/-uuid)\n"
+	"       rbdwho delete-volume VOLUME [--yes] [--dry-run]  through Cinder, only when\n"
+	"                                           available, unattached and unwatched\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
 	"\n"
@@ -225,6 +227,7 @@ static int run_command(const struct options *o)
 		int (*run)(const struct options *);
 	} commands[] = {
 		{"find", cli_find}, {"scan", cli_scan}, {"procs", cli_procs}, {"destroy", cli_destroy},
+		{"delete-volume", cli_delete_volume},
 	};
 	if (!o->command)
 		return ui_run(o);

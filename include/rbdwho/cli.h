@@ -9,5 +9,6 @@ int cli_find(const struct options *o);
 int cli_scan(const struct options *o);
 int cli_procs(const struct options *o);
 int cli_destroy(const struct options *o);
+int cli_delete_volume(const struct options *o);
 
 #endif

@@ -72,4 +72,16 @@ int nova_list_hypervisors(struct os_client *c, struct nova_hypervisor **v, size_
 int cinder_get_volume(struct os_client *c, const char *id, struct cinder_volume *out,
 		      struct rw_error *err);
 
+/* DELETE /volumes/{id}: 0 on Cinder's 202 (the delete is accepted: the volume
+ * goes to `deleting`, then away or to `error_deleting`). -ENOENT on Cinder's own
+ * 404 (already gone); -EIO on 400/409 (Cinder refuses: attached, snapshots, an
+ * action in progress, …) and 5xx, with Cinder's own message; -EACCES on 403. */
+int cinder_delete_volume(struct os_client *c, const char *id, struct rw_error *err);
+
+/* Cinder's newest user message about a volume (GET /messages?resource_uuid=,
+ * microversion 3.5): why a delete ended in `error_deleting`. *out NULL when
+ * Cinder has none. malloc'd. */
+int cinder_volume_message(struct os_client *c, const char *id, char **out,
+			  struct rw_error *err);
+
 #endif

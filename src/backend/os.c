@@ -29,6 +29,7 @@
 #define OS_MAX_PAGES 10000 /* against a server whose "next" never ends */
 #define OS_DEFAULT_TIMEOUT_MS 10000
 #define NOVA_MICROVERSION "2.53" /* hypervisor UUIDs, host_ip, service.host */
+#define CINDER_MESSAGES_MICROVERSION "volume 3.5" /* user messages, filtered */
 
 struct os_client {
 	struct os_opts opts;  /* a private deep copy */
@@ -51,6 +52,9 @@ struct http_resp {
 	char *subject_token;
 	char *retry_after;
 	char *content_type;
+	/* The request's own options, kept across a 401's retry: */
+	const char *method;      /* NULL: GET (or POST with a body); "DELETE" */
+	const char *api_version; /* an OpenStack-API-Version header to send, or NULL */
 };
 
 static pthread_once_t os_curl_once = PTHREAD_ONCE_INIT;
@@ -258,6 +262,13 @@ static int http_exchange(const struct os_client *c, const char *svc, const char 
 		free_secret(&t);
 		hdr = curl_slist_append(hdr, "X-OpenStack-Nova-API-Version: " NOVA_MICROVERSION);
 	}
+	if (r->api_version) {
+		char *v = xasprintf("OpenStack-API-Version: %s", r->api_version);
+		hdr = curl_slist_append(hdr, v);
+		free(v);
+	}
+	if (r->method)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	if (body) {
 		hdr = curl_slist_append(hdr, "Content-Type: application/json");
 		hdr = curl_slist_append(hdr, "Expect:");
@@ -547,7 +558,7 @@ static void session_invalidate(struct os_client *c, unsigned long gen)
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* GET base+path with a token; a 401 re-authenticates once and retries.
+/* GET (or r->method) base+path with a token; a 401 re-authenticates once and retries.
  * 0 when an answer other than 401 arrived (r->status tells which). */
 static int os_get(struct os_client *c, enum os_service svc, const char *path, struct http_resp *r,
                   char **url_out, struct rw_error *err)
@@ -561,7 +572,10 @@ static int os_get(struct os_client *c, enum os_service svc, const char *path, st
 			return rc;
 		free(*url_out);
 		*url_out = xasprintf("%s%s", s.base, path);
+		const char *method = r->method, *api_version = r->api_version;
 		http_resp_free(r);
+		r->method = method;
+		r->api_version = api_version;
 		rc = http_exchange(c, name, *url_out, s.token, NULL, r, err);
 		session_free(&s);
 		if (rc < 0 || r->status != 401)
@@ -862,4 +876,95 @@ bool os_token_is_admin(struct os_client *c)
 	bool admin = c->admin;
 	pthread_mutex_unlock(&c->lock);
 	return admin;
+}
+
+/* ---- Cinder: deleting a volume --------------------------------------------- */
+
+/* Cinder's refusal of a DELETE, in its own words: 400 (not deletable in this
+ * state: attached, snapshots, …) and 409 (an action in progress) say the volume
+ * is still there and why; a 404 of its own says it is already gone. */
+static int delete_status_error(const char *url, const char *id, const struct http_resp *r,
+                               struct rw_error *err)
+{
+	if (r->status != 400 && r->status != 409)
+		return status_error("cinder", url, r, true, err);
+	char *shown = url_display(url), *msg = server_message(r);
+	int rc = rw_error_set(err, -EIO, "cinder at %s refused to delete volume %.40s (HTTP %ld%s%s)",
+	                      shown, id, r->status, *msg ? ": " : "", msg);
+	free(shown);
+	free(msg);
+	return rc;
+}
+
+int cinder_delete_volume(struct os_client *c, const char *id, struct rw_error *err)
+{
+	if (str_empty(id))
+		return rw_error_set(err, -EINVAL, "empty volume id");
+	char *esc = url_escape(id);
+	char *path = xasprintf("/volumes/%s", esc);
+	free(esc);
+	struct http_resp r = {.method = "DELETE"};
+	char *url = NULL;
+	int rc = os_get(c, OS_CINDER, path, &r, &url, err);
+	if (rc == 0 && !status_ok(&r))
+		rc = delete_status_error(url, id, &r, err);
+	free(path);
+	http_resp_free(&r);
+	free(url);
+	return scrub_error(c, rc, err);
+}
+
+/* The newest user_message of a {"messages": […]} body (created_at order), malloc'd. */
+static char *newest_user_message(const char *json, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = json_tokener_parse_ex(tok, json, (int)len), *list = NULL;
+	json_tokener_free(tok);
+	char *best = NULL;
+	const char *best_at = "";
+	if (root && json_object_object_get_ex(root, "messages", &list) &&
+	    json_object_is_type(list, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *m = json_object_array_get_idx(list, i), *um, *at;
+			if (!json_object_object_get_ex(m, "user_message", &um) ||
+			    !json_object_is_type(um, json_type_string))
+				continue;
+			const char *when = json_object_object_get_ex(m, "created_at", &at) &&
+			                           json_object_is_type(at, json_type_string)
+			                       ? json_object_get_string(at)
+			                       : "";
+			if (best && strcmp(when, best_at) < 0)
+				continue;
+			free(best);
+			best = xstrdup(json_object_get_string(um));
+			best_at = when;
+		}
+	}
+	char *safe = best ? redact_text(best) : NULL;
+	char *out = clean_server_text(safe);
+	free(best);
+	free(safe);
+	json_object_put(root);
+	return out;
+}
+
+int cinder_volume_message(struct os_client *c, const char *id, char **out, struct rw_error *err)
+{
+	*out = NULL;
+	if (str_empty(id))
+		return rw_error_set(err, -EINVAL, "empty volume id");
+	char *esc = url_escape(id);
+	char *path = xasprintf("/messages?resource_uuid=%s", esc);
+	free(esc);
+	struct http_resp r = {.api_version = CINDER_MESSAGES_MICROVERSION};
+	char *url = NULL;
+	int rc = os_get(c, OS_CINDER, path, &r, &url, err);
+	if (rc == 0 && !status_ok(&r))
+		rc = status_error("cinder", url, &r, false, err);
+	if (rc == 0)
+		*out = newest_user_message(r.body.p, r.body.len);
+	free(path);
+	http_resp_free(&r);
+	free(url);
+	return scrub_error(c, rc, err);
 }

@@ -406,6 +406,66 @@ t_sigterm() {
 	check "SIGTERM: ports are closed" eq "$RC" 7
 }
 
+# ------------------------------------------------------------------ Cinder's delete, as it behaves
+# poll_status VOL WANT: GETs VOL until its status (or "404") is WANT, for up to 5 s.
+poll_status() {
+	local i got
+	for i in $(seq 50); do
+		authed GET "$C/volumes/$1"
+		got=$([ "$CODE" = 404 ] && echo 404 || jv 'd["volume"]["status"]')
+		[ "$got" = "$2" ] && return 0
+		"$PY" -c 'import time; time.sleep(0.1)'
+	done
+	echo "     last: $got" >&2
+	return 1
+}
+
+t_cinder_delete() {
+	local v4=22222222-0000-4000-8000-000000000004 v5=22222222-0000-4000-8000-000000000005
+	local v6=22222222-0000-4000-8000-000000000006 v7=22222222-0000-4000-8000-000000000007
+	local v8=22222222-0000-4000-8000-000000000008 v
+	for v in $v4 $v5 $v6 $v7 $v8; do osdata "$D" add-volume $v --name del; done
+	fault cinder '{"delete_ms": 600}'
+	authed DELETE "$C/volumes/$v4"
+	check "delete_ms: DELETE answers 202" eq "$CODE" 202
+	authed GET "$C/volumes/$v4"
+	check "delete_ms: the volume is 'deleting' meanwhile" eq "$CODE $(jv 'd["volume"]["status"]')" "200 deleting"
+	authed DELETE "$C/volumes/$v4"
+	check "delete_ms: a second DELETE while deleting is Cinder's 400" eq "$CODE" 400
+	check "delete_ms: then gone (404)" poll_status $v4 404
+	fault cinder '{"delete_error": "Delete volume failed: the backend is busy."}'
+	authed DELETE "$C/volumes/$v5"
+	check "delete_error: DELETE answers 202" eq "$CODE" 202
+	check "delete_error: the volume ends in error_deleting" poll_status $v5 error_deleting
+	authed GET "$C/messages?resource_uuid=$v5"
+	check "delete_error: Cinder's user message says why" eq \
+		"$CODE $(jv '[m["user_message"] for m in d["messages"]]')" \
+		'200 ["Delete volume failed: the backend is busy."]'
+	fault cinder null
+	fault "cinder:/volumes/$v6" '{"delete_status": 409, "delete_message": "Volume is busy."}'
+	authed DELETE "$C/volumes/$v6"
+	check "delete_status 409: conflictingRequest with the message" eq \
+		"$CODE $(jv 'd["conflictingRequest"]["message"]')" "409 Volume is busy."
+	authed GET "$C/volumes/$v6"
+	check "delete_status: a GET is not affected" eq "$CODE $(jv 'd["volume"]["status"]')" "200 available"
+	fault "cinder:/volumes/$v6" null
+	fault cinder "{\"attach_on_delete\": \"$S3:cmp1\"}"
+	authed DELETE "$C/volumes/$v7"
+	check "attach_on_delete: Cinder's own check answers 400" eq "$CODE" 400
+	authed GET "$C/volumes/$v7"
+	check "attach_on_delete: the volume is in-use, attached to the server" eq \
+		"$(jv '[d["volume"]["status"], [a["server_id"] for a in d["volume"]["attachments"]]]')" \
+		"[\"in-use\", [\"$S3\"]]"
+	fault cinder "{\"attach_after_gets\": 1, \"attach_server\": \"$S3\"}"
+	authed GET "$C/volumes/$v8"
+	local first
+	first=$(jv 'd["volume"]["status"]')
+	authed GET "$C/volumes/$v8"
+	check "attach_after_gets 1: available at the 1st GET, in-use at the 2nd" eq \
+		"$first $(jv 'd["volume"]["status"]')" "available in-use"
+	fault cinder null
+}
+
 start_standin
 check "ports file: three distinct ports" eq \
 	"$(printf '%s\n' "$KEYSTONE_PORT" "$NOVA_PORT" "$CINDER_PORT" | sort -u | grep -c '^[0-9][0-9]*$')" 3
@@ -420,6 +480,7 @@ t_errors
 t_tokens
 t_down
 t_log
+t_cinder_delete
 t_sigterm
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
