@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include "rbdwho/blocklist.h"
+#include "rbdwho/delete_volume.h"
 #include "rbdwho/destroy.h"
 #include "rbdwho/error.h"
 #include "rbdwho/keymap.h"
@@ -39,7 +41,24 @@
 	  "Reading the process again and asking Nova (fresh, not the cache)…", \
 	  "Stopping (SIGTERM, then waiting until it is gone)…", "Stopped", act_destroy_open, \
 	  act_destroy_prepare, act_destroy_gate, act_destroy_facts, act_destroy_typed, \
-	  act_destroy_execute, act_destroy_manual, act_destroy_done, act_destroy_free)
+	  act_destroy_execute, act_destroy_manual, act_destroy_done, act_destroy_free) \
+	_(BLOCKLIST, "blocklist", BLOCKLIST, "Blocklist a Ceph client (osd blocklist add)", \
+	  "address", "blocklist it", \
+	  "Looking for every image this client watches, asking Ceph, libvirt and Nova (fresh)…", \
+	  "Blocklisting, then waiting for the OSDs' map and for the watch to go…", "Blocklisted", \
+	  act_blocklist_open, act_blocklist_prepare, act_blocklist_gate, act_blocklist_facts, \
+	  act_blocklist_typed, act_blocklist_execute, act_blocklist_manual, act_blocklist_done, \
+	  act_blocklist_free) \
+	_(DELETE_VOLUME, "delete-volume", DELETE_VOLUME, "Delete the Cinder volume", \
+	  "volume UUID", "delete it", "Asking Cinder and Ceph again (fresh, not the cache)…", \
+	  "Deleting through Cinder, then waiting until Cinder no longer has it…", "Deleted", \
+	  act_volume_open, act_volume_prepare, act_volume_gate, act_volume_facts, act_volume_typed, \
+	  act_volume_execute, act_volume_manual, act_volume_done, act_volume_free) \
+	_(UNBLOCKLIST, "unblocklist", UNFENCE, "Remove a blocklist entry (osd blocklist rm)", \
+	  "address", "remove the entry", "Reading Ceph's blocklist again…", \
+	  "Removing the entry…", "Removed the entry for", act_unfence_open, act_unfence_prepare, \
+	  act_unfence_gate, act_unfence_facts, act_unfence_typed, act_unfence_execute, \
+	  act_unfence_manual, act_unfence_done, act_unfence_free)
 
 enum action_kind {
 #define ACTION_ENUM(e, ...) ACT_##e,
@@ -70,6 +89,15 @@ void action_target_image(struct ui *ui, struct action_target *t);
 /* The plan of whichever action: the member of the row's action. */
 union action_plan {
 	struct destroy_plan destroy;
+	struct {
+		struct blocklist_plan plan;
+		struct blocklist_result res;  /* after the act: the map, the watch */
+	} blocklist;
+	struct {
+		struct delete_volume_plan plan;
+		struct delete_volume_result res;  /* after the act: how far it got */
+	} volume;
+	struct blocklist_fence fence;  /* unblocklist: the entry as listed now */
 };
 
 

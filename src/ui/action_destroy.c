@@ -114,7 +114,9 @@ char *act_destroy_done(struct ui *ui, struct dialog_state *d)
 	ui->after_destroy_addr = xstrdup(d->t.addr);
 	ui->focus = UP_WATCHERS;
 	ui_refresh_image(ui);
-	return xstrdup("Looking at the watchers again…");
+	return xstrdup(d->t.volume ? "Looking at the watchers again… X deletes the volume once "
+				     "nothing holds it."
+				   : "Looking at the watchers again…");
 }
 
 void act_destroy_free(union action_plan *plan)

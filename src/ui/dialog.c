@@ -20,7 +20,7 @@ void dialog_clear(struct ui *ui)
 		action_ops[d->act].free_plan(&d->plan);
 	action_target_clear(&d->t);
 	free(d->message);
-	free(d->manual);
+	strvec_free(&d->manual);
 	memset(d, 0, sizeof *d);
 }
 
@@ -65,6 +65,19 @@ static void dialog_close(struct ui *ui)
 	ui->mode = ui->prev_mode;
 }
 
+/* The manual commands, a line each, made safe to draw (names come from
+ * libvirt, Ceph and Cinder). Takes text. */
+static void dialog_set_manual(struct dialog_state *d, char *text)
+{
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		strvec_push_owned(&d->manual, sanitize_terminal(line));
+	}
+	free(text);
+}
+
 void dialog_merge_prepare(struct ui *ui, struct job *j)
 {
 	struct dialog_state *d = &ui->dlg;
@@ -78,9 +91,7 @@ void dialog_merge_prepare(struct ui *ui, struct job *j)
 	d->plan = p->plan;
 	d->have_plan = true;
 	p->have_plan = false;
-	char *manual = action_ops[d->act].manual(&d->plan);
-	d->manual = sanitize_terminal(manual);  /* names from libvirt, Ceph, Cinder */
-	free(manual);
+	dialog_set_manual(d, action_ops[d->act].manual(&d->plan));
 	d->message = action_ops[d->act].gate(ui, &d->plan);
 	d->stage = d->message ? DLG_REFUSED : DLG_READY;
 }
@@ -198,16 +209,28 @@ static const char *dry_run_key(struct ui *ui, bool typing)
 	return NULL;
 }
 
+#define NO_MANUAL "(no plan: nothing to show)"
+
+/* Lines the dry run takes at width w, its title and the blank after it included. */
+static int manual_lines(struct ui *ui, const struct strvec *m, int w)
+{
+	int n = m->n ? 0 : 1;
+	for (size_t i = 0; i < m->n; i++)
+		n += wrapped_lines(ui, w, 3, m->v[i]);
+	return n + 2;
+}
+
 /* The dry run: what the action stands for, by hand (secrets left out). */
 static int dialog_manual(struct ui *ui, struct rect r, int y)
 {
-	struct dialog_state *d = &ui->dlg;
-	int a = draw_attr(ui, EL_DIALOG), x = r.x + 2, tw = r.w - 4, room = r.y + r.h - 1 - y;
-	if (room < 2)
+	const struct strvec *m = &ui->dlg.manual;
+	int a = draw_attr(ui, EL_DIALOG), x = r.x + 2, tw = r.w - 4, bottom = r.y + r.h - 3;
+	if (bottom - y < 2)
 		return y;
 	draw_text(ui, y++, x, tw, "Dry run, nothing done; by hand:", a | (int)A_BOLD);
-	y += draw_wrapped(ui, y, x + 2, tw - 2, room - 3 > 1 ? room - 3 : 1,
-			  d->manual ? d->manual : "(no plan: nothing to show)", draw_attr(ui, EL_INPUT));
+	for (size_t i = 0; (i < m->n || (i == 0 && !m->n)) && y < bottom; i++)
+		y += draw_wrapped(ui, y, x + 2, tw - 2, bottom - y < 3 ? bottom - y : 3,
+				  m->n ? m->v[i] : NO_MANUAL, draw_attr(ui, EL_INPUT));
 	return y + 1;
 }
 
@@ -250,8 +273,7 @@ void dialog_draw(struct ui *ui)
 	struct dialog_state *d = &ui->dlg;
 	int w = COLS - 4 < DIALOG_W ? COLS - 4 : DIALOG_W;
 	/* the dry run's lines come on top of the usual room */
-	int want = DIALOG_H + (d->show_manual ? 2 + wrapped_lines(ui, w - 6, 8, d->manual ? d->manual
-								       : "(no plan: nothing to show)") : 0);
+	int want = DIALOG_H + (d->show_manual ? manual_lines(ui, &d->manual, w - 6) : 0);
 	int h = LINES - 2 < want ? LINES - 2 : want;
 	struct rect r = {(LINES - h) / 2, (COLS - w) / 2, h, w};
 	for (int y = r.y; y < r.y + r.h; y++)

@@ -623,6 +623,7 @@ void ui_handle_request(struct ui *ui, enum request r)
 		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	case REQ_QUIT: ui->quit = true; break;
+	case REQ_FENCES: fences_open(ui); break;
 	default:
 		/* every remedy is a row of ACTION_INFO, opened by its request */
 		if (action_for_request(r) != ACT_COUNT)
@@ -941,6 +942,7 @@ static void ui_teardown(struct ui *ui)
 	scan_clear(ui);
 	pane_free(&ui->scan.results);
 	dialog_clear(ui);
+	fences_clear(ui);
 	image_view_free(ui->iv);
 	if (ui->ch)
 		chain_free(ui->ch);

@@ -79,7 +79,8 @@ struct pool_row {
 	_(SCAN,   false, scan_key,   scan_draw) \
 	_(HELP,   false, help_key,   help_draw) \
 	_(PROMPT, true,  prompt_key, prompt_draw) \
-	_(DIALOG, true,  dialog_key, dialog_draw)
+	_(DIALOG, true,  dialog_key, dialog_draw) \
+	_(FENCES, false, fences_key, fences_draw)
 
 enum ui_mode {
 #define MODE_ENUM(e, overlay, key, draw) MODE_##e,
@@ -127,8 +128,16 @@ struct dialog_state {
 	bool have_plan;
 	char *message;     /* why refused, or the outcome */
 	bool ok;
-	char *manual;      /* the commands by hand, once there is a plan */
+	struct strvec manual;  /* the commands by hand, a line each, once there is a plan */
 	bool show_manual;  /* the dry-run key shows them */
+};
+
+/* The fences view (fences.c): the blocklist entries rbdwho made. */
+struct fences_state {
+	struct pane list;              /* rows keyed by address; data: index into f + 1 */
+	struct blocklist_fences f;     /* as last listed */
+	bool loaded;
+	enum ui_mode back;             /* where Esc goes */
 };
 
 struct ui {
@@ -158,6 +167,7 @@ struct ui {
 	char *last_search;
 	struct dialog_state dlg;
 	struct scan_state scan;
+	struct fences_state fences;
 	size_t help_top;
 
 	struct keymap km;
@@ -240,6 +250,12 @@ void dialog_clear(struct ui *ui);
 void detail_add(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void detail_lines_free(struct detail_lines *l);
+
+/* fences.c: the fences view */
+void fences_open(struct ui *ui);
+void fences_reload(struct ui *ui);
+void fences_clear(struct ui *ui);
+const struct blocklist_fence *fences_selected(struct ui *ui);
 
 /* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);

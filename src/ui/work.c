@@ -88,6 +88,11 @@ static void free_progress(struct pl_progress *p)
 	(void)p;
 }
 
+static void free_fences(struct pl_fences *p)
+{
+	blocklist_fences_free(&p->f);
+}
+
 /* Which payload each kind carries, to free the right one. */
 enum payload_id {
 #define PL_ID(p) PL_##p,
@@ -334,6 +339,12 @@ static void run_scan(struct job *j, struct jobs *js)
 		.cancel = &j->cancel,  /* set by a newer scan, or by shutdown */
 	};
 	j->rc = chain_scan(work_of(j)->ch, p->pools.n ? &p->pools : NULL, &cb, &j->err);
+}
+
+/* The blocklist entries rbdwho made: Ceph's blocklist joined with the audit log. */
+static void run_fences(struct job *j, struct jobs *js)
+{
+	j->rc = blocklist_list(work_of(j)->ch, false, &work_of(j)->u.fences.f, &j->err);
 }
 
 static void (*const runners[])(struct job *, struct jobs *) = {

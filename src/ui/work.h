@@ -19,7 +19,8 @@
 
 /* Generation counters: bumped by the UI thread when a pane's subject changes,
  * read by workers to skip work nobody wants any more. */
-enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_COUNT };
+enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_FENCES,
+		GEN_COUNT };
 
 /* _(KIND, generation slot, runner (work.c), merger (UI thread), payload) */
 #define JOB_INFO(_) \
@@ -36,7 +37,8 @@ enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_
 	_(EXECUTE,       DIALOG,   run_execute,    dialog_merge_execute,  action) \
 	_(SCAN,          SCAN,     run_scan,       scan_merge_end,        scan) \
 	_(SCAN_FOUND,    SCAN,     NULL,           scan_merge_found,      found) \
-	_(SCAN_PROGRESS, SCAN,     NULL,           scan_merge_progress,   progress)
+	_(SCAN_PROGRESS, SCAN,     NULL,           scan_merge_progress,   progress) \
+	_(FENCES,        FENCES,   run_fences,     fences_merge,          fences)
 
 enum job_kind {
 #define JOB_ENUM(k, slot, run, merge, payload) JOB_##k,
@@ -101,10 +103,13 @@ struct pl_found {
 struct pl_progress {
 	struct scan_progress prog;
 };
+struct pl_fences {
+	struct blocklist_fences f;
+};
 
 #define JOB_PAYLOADS(_) \
 	_(connect) _(pools) _(pool_count) _(images) _(page) _(probe) _(image) _(locate) \
-	_(action) _(scan) _(found) _(progress)
+	_(action) _(scan) _(found) _(progress) _(fences)
 
 /* What every job of the browser carries, and its kind's payload. */
 struct work {
