@@ -69,31 +69,41 @@ const struct blocklist_fence *fences_selected(struct ui *ui)
 	return r && i < ui->fences.f.n ? &ui->fences.f.v[i] : NULL;
 }
 
+static void fences_back(struct ui *ui)
+{
+	atomic_fetch_add(&ui->gen[GEN_FENCES], 1);
+	ui->mode = ui->fences.back;
+}
+
+/* Movement, the filter, help and quit are the browser's requests on the
+ * focused pane (ui_focused_pane: this list); the other actions act on the
+ * browser's selection, not here. */
 void fences_key(struct ui *ui, int key)
 {
 	struct pane *p = &ui->fences.list;
 	enum request r = keymap_lookup(&ui->km, key);
 	switch (r) {
-	case REQ_UP: pane_move(p, -1); break;
-	case REQ_DOWN: pane_move(p, 1); break;
-	case REQ_PAGE_UP: pane_page(p, -1); break;
-	case REQ_PAGE_DOWN: pane_page(p, 1); break;
-	case REQ_TOP: pane_home(p); break;
-	case REQ_BOTTOM: pane_end(p); break;
 	case REQ_REFRESH: fences_reload(ui); break;
 	case REQ_BACK:
-	case REQ_FENCES:
-		atomic_fetch_add(&ui->gen[GEN_FENCES], 1);
-		ui->mode = ui->fences.back;
+		if (p->filter)
+			pane_set_filter(p, NULL);
+		else
+			fences_back(ui);
 		break;
+	case REQ_FENCES: fences_back(ui); break;
 	case REQ_UNFENCE: dialog_open(ui, ACT_UNBLOCKLIST); break;
-	case REQ_HELP:
-	case REQ_QUIT:
-	case REQ_REDRAW: ui_handle_request(ui, r); break;
+	case REQ_ENTER:
+	case REQ_NEXT_PANE:
+	case REQ_PREV_PANE:
+	case REQ_SCAN:
+	case REQ_SCAN_ALL:
+		break;
 	default:
 		if (action_for_request(r) != ACT_COUNT)
 			ui_status(ui, true, "in the fences view, u removes the selected entry; "
 				  "Esc goes back to the browser");
+		else
+			ui_handle_request(ui, r);
 	}
 }
 

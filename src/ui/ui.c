@@ -585,6 +585,8 @@ static void enter(struct ui *ui)
 
 struct pane *ui_focused_pane(struct ui *ui)
 {
+	if (ui_base_mode(ui) == MODE_FENCES)
+		return &ui->fences.list;
 	return ui_base_mode(ui) == MODE_SCAN ? &ui->scan.results : &ui->panes[ui->focus];
 }
 
