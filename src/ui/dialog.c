@@ -39,11 +39,11 @@ static void dialog_prepare(struct ui *ui)
 	jobs_submit(ui->js, j);
 }
 
-void dialog_open(struct ui *ui, enum action_kind act)
+bool dialog_open(struct ui *ui, enum action_kind act)
 {
 	if (ui->o->read_only) {
 		ui_status(ui, true, "read-only mode: %s is not available", action_ops[act].name);
-		return;
+		return false;
 	}
 	/* The row's open reads the selection (or the dialog it is opened from):
 	 * the old dialog is cleared only once the new one has its target. */
@@ -52,11 +52,12 @@ void dialog_open(struct ui *ui, enum action_kind act)
 	n.act = act;
 	if (!action_ops[act].open(ui, &n)) {
 		action_target_clear(&n.t);
-		return;
+		return false;
 	}
 	dialog_clear(ui);
 	ui->dlg = n;
 	dialog_prepare(ui);
+	return true;
 }
 
 static void dialog_close(struct ui *ui)
@@ -144,10 +145,8 @@ static void dialog_confirm(struct ui *ui)
 static void dialog_key_done(struct ui *ui, enum request r)
 {
 	enum action_kind next = action_for_request(r);
-	if (ui->dlg.ok && next != ACT_COUNT)
-		dialog_open(ui, next);
-	else
-		dialog_close(ui);
+	if (!ui->dlg.ok || next == ACT_COUNT || !dialog_open(ui, next))
+		dialog_close(ui);  /* the status line says why it did not open */
 }
 
 void dialog_key(struct ui *ui, int key)

@@ -243,7 +243,8 @@ void prompt_open(struct ui *ui, enum prompt_kind kind);
 bool prompt_edit_line(struct ui *ui, int key);
 
 /* dialog.c: the action dialog (ACTION_INFO) */
-void dialog_open(struct ui *ui, enum action_kind act);
+/* Opens act's dialog on the selection; false (the status line says why) when not. */
+bool dialog_open(struct ui *ui, enum action_kind act);
 void dialog_clear(struct ui *ui);
 /* A line of a dialog's facts or the details pane: label, value (sanitized),
  * and the value's colour element (EL_NORMAL: the surrounding text's). */
