@@ -5,6 +5,7 @@
 # the gate "dead"; the dry run shows the manual command; a wrong address is
 # refused (audited, nothing fenced); the right one blocklists it: the dialog
 # says the watch is gone, Ceph lists the entry, the watchers pane is empty.
+# X then deletes the volume the blocklist freed, through Cinder (the stand-in).
 # Then F lists the entry and u removes it (the undo), audited.
 BL_T="" BL_ADDR="" BL_TIMEOUT_SET=0
 
@@ -16,6 +17,7 @@ bl_cleanup() {
 	[ -n "${BL_PID:-}" ] && kill -KILL "$BL_PID" 2>/dev/null
 	[ "$BL_TIMEOUT_SET" = 1 ] && ceph config rm osd osd_client_watch_timeout >/dev/null 2>&1
 	rbd rm "$BL_IMG" >/dev/null 2>&1
+	"$SANDBOX_BIN/osdata" "$SANDBOX" rm-volume "$BL_VOL" >/dev/null 2>&1
 	[ -n "$BL_T" ] && rm -rf "$BL_T"
 	exit "$rc"
 }
@@ -33,6 +35,7 @@ bl_setup() {
 	ceph config set osd osd_client_watch_timeout 600 >/dev/null
 	BL_TIMEOUT_SET=1
 	rbd create "$BL_IMG" --size 16M
+	"$SANDBOX_BIN/osdata" "$SANDBOX" add-volume "$BL_VOL" --status available >/dev/null
 	BL_PID=$("$SANDBOX_BIN/hold" "$SANDBOX" "$BL_IMG" --name "$BL_NAME" --uuid "$BL_INST" 2>"$BL_T/hold.log") ||
 		{ cat "$BL_T/hold.log" >&2; return 1; }
 	BL_ADDR=$(rbd status "$BL_IMG" --format json |
@@ -48,6 +51,12 @@ bl_setup() {
 nwatchers() {
 	rbd status "$BL_IMG" --format json |
 		python3 -c 'import json,sys; print(len(json.load(sys.stdin)["watchers"]))'
+}
+
+cinder_has() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(0 if any(v.get("id") == sys.argv[2] for v in d["volumes"]) else 1)' \
+		"$SANDBOX/openstack.json" "$1"
 }
 
 blocklisted() {
@@ -99,9 +108,25 @@ test_main() {
 	[ "$(nwatchers)" = 0 ] || ui_fail "the watch is still listed"
 	[ "$(last_audit outcome)" = blocklisted ] || ui_fail "audit says $(last_audit outcome)"
 	[ "$(last_audit target)" = "$BL_ADDR" ] || ui_fail "audit target $(last_audit target)"
+	ui_wait "watcher $re_addr is gone"             # the watchers pane, asked again
+
+	# X goes on with the image the blocklist freed: Cinder and Ceph asked again
+	ui_keys X
+	ui_wait 'Delete the Cinder volume'
+	ui_wait 'cinder +available \(asked just now\)' 200
+	ui_wait 'watchers +none'
+	ui_wait 'gate +allowed: '
+	ui_keys C-d
+	ui_wait "openstack volume delete $BL_VOL"
+	ui_keys C-d
+	ui_type "$BL_VOL"
+	ui_keys Enter
+	ui_wait "Deleted $BL_VOL\. Cinder no longer has it" 300
+	cinder_has "$BL_VOL" && ui_fail "Cinder still has the volume"
+	[ "$(last_audit action)" = delete-volume ] || ui_fail "audit action $(last_audit action)"
+	[ "$(last_audit outcome)" = deleted ] || ui_fail "delete: audit says $(last_audit outcome)"
 	ui_keys Space
-	ui_wait 'Watchers \(0\)'
-	ui_wait "watcher $re_addr is gone"
+	ui_wait_gone 'Delete the Cinder volume'
 
 	# the fences view lists it; u removes it (typed), audited as unblocklisted
 	ui_keys F
