@@ -56,6 +56,7 @@ static const struct fake_hypervisor hypervisors[] = {
 static const struct fake_volume volumes[] = {
 	{"9cd1ee91-0b2c-4e1a-9f00-0a0a0a0a0a0a", "data", "available"},
 	{"00000002-1111-2222-3333-444444444444", "web-data", "in-use"},
+	{"00000004-1111-2222-3333-444444444444", "scratch", "available"},  /* nothing holds it */
 };
 
 #define N(a) (sizeof a / sizeof a[0])
