@@ -126,6 +126,7 @@ faults: rbdwho
 	@tests/faults/run.sh
 	@tests/faults/run_truth.sh
 	@tests/faults/ui.sh
+	@tests/faults/run_blocklist.sh
 
 # The browser on fake backends, scripted, its screens compared with the
 # golden ones in tests/ui/golden/ (seconds, no cluster; GOLDEN_UPDATE=1 rewrites).

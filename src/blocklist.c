@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +20,8 @@
 
 /* Between two looks at the watchers after the act. */
 #define BL_POLL_MS 200
+/* Pools probed at once while looking for the address. */
+#define BL_SURVEY_THREADS 16
 
 static const struct {
 	const char *name;
@@ -136,6 +139,13 @@ int blocklist_check(const struct blocklist_plan *plan, const struct remedy_check
 {
 	if (remedy_check_mode(c->read_only, "blocklisted", err) < 0)
 		return err->code;
+	/* Not seen where it could not be looked: a failure to know, not a "no". */
+	if (plan->gate == BL_GATE_NO_WATCH && plan->pool_errors.n)
+		return rw_error_set(err, -EIO,
+		                    "%s watches no image in the pools that could be looked at, "
+		                    "and %zu could not be (%s%s): not known what a blocklist would cut",
+		                    plan->address ? plan->address : "?", plan->pool_errors.n,
+		                    plan->pool_errors.v[0], plan->pool_errors.n > 1 ? "; …" : "");
 	if (plan->gate == BL_GATE_NO_WATCH)
 		return rw_error_set(err, -EPERM, "%s", plan->reason ? plan->reason : "no watch");
 	if (!blocklist_gate_allows(plan->gate) && !c->force)
@@ -235,10 +245,15 @@ static void take_watch(struct blocklist_plan *plan, const char *pool, const char
 	}
 }
 
-/* The probe's matches: every image of the pool whose watchers list the address. */
+/* One pool's probe for the address, on a thread of its own: a pool whose OSD
+ * hangs costs one timeout, not one per pool after it. */
 struct survey {
-	const char *address;
-	struct strvec images;
+	struct ceph_conn *conn;
+	const char *pool, *address;
+	struct strvec images;  /* the pool's images whose watchers list the address */
+	struct rw_error err;
+	pthread_t thread;
+	bool threaded;
 };
 
 static void survey_result(struct probe_result *r, void *user)
@@ -249,6 +264,35 @@ static void survey_result(struct probe_result *r, void *user)
 			strvec_push(&s->images, r->image->name);
 			return;
 		}
+}
+
+static void *survey_run(void *arg)
+{
+	struct survey *s = arg;
+	struct probe_opts po = {.result = survey_result, .user = s};
+	probe_pool(s->conn, s->pool, &po, &s->err);
+	return NULL;
+}
+
+/* Probes every pool at once (BL_SURVEY_THREADS at a time). */
+static struct survey *survey_all(struct chain *ch, const struct strvec *pools, const char *address)
+{
+	struct survey *s = xcalloc(pools->n ? pools->n : 1, sizeof *s);
+	for (size_t base = 0; base < pools->n; base += BL_SURVEY_THREADS) {
+		size_t end = base + BL_SURVEY_THREADS < pools->n ? base + BL_SURVEY_THREADS : pools->n;
+		for (size_t i = base; i < end; i++) {
+			s[i].conn = chain_ceph(ch);
+			s[i].pool = pools->v[i];
+			s[i].address = address;
+			s[i].threaded = pthread_create(&s[i].thread, NULL, survey_run, &s[i]) == 0;
+			if (!s[i].threaded)
+				survey_run(&s[i]);
+		}
+		for (size_t i = base; i < end; i++)
+			if (s[i].threaded)
+				pthread_join(s[i].thread, NULL);
+	}
+	return s;
 }
 
 /* Resolves the address's watch on pool/image through the chain; false when
@@ -278,21 +322,20 @@ static int survey_pools(struct chain *ch, struct blocklist_plan *plan, struct rw
 {
 	struct strvec pools = {0};
 	int rc = chain_list_pools(ch, &pools, err);
+	struct survey *s = rc == 0 ? survey_all(ch, &pools, plan->address) : NULL;
 	for (size_t p = 0; rc == 0 && p < pools.n; p++) {
-		struct survey s = {.address = plan->address};
-		struct probe_opts po = {.result = survey_result, .user = &s};
-		struct rw_error e = {0};
-		if (probe_pool(chain_ceph(ch), pools.v[p], &po, &e) < 0)
-			strvec_push_owned(&plan->pool_errors, xasprintf("%s: %s", pools.v[p], e.msg));
-		for (size_t i = 0; i < s.images.n; i++) {
-			rw_error_clear(&e);
-			if (!resolve_watch(ch, plan, pools.v[p], s.images.v[i], &e) && e.code &&
+		if (s[p].err.code)
+			strvec_push_owned(&plan->pool_errors, xasprintf("%s: %s", pools.v[p], s[p].err.msg));
+		for (size_t i = 0; i < s[p].images.n; i++) {
+			struct rw_error e = {0};
+			if (!resolve_watch(ch, plan, pools.v[p], s[p].images.v[i], &e) && e.code &&
 			    e.code != -ENOENT)
 				strvec_push_owned(&plan->pool_errors, xasprintf("%s/%s: %s", pools.v[p],
-				                                                s.images.v[i], e.msg));
+				                                                s[p].images.v[i], e.msg));
 		}
-		strvec_free(&s.images);
+		strvec_free(&s[p].images);
 	}
+	free(s);
 	strvec_free(&pools);
 	return rc;
 }
@@ -442,10 +485,12 @@ static void wait_after(struct chain *ch, const struct blocklist_plan *p, uint64_
 }
 
 /* What was checked, in words, for the audit record. */
-static char *checked_words(const struct blocklist_plan *p)
+static char *checked_words(const struct blocklist_plan *p, bool reread)
 {
 	struct buf b = {0};
-	buf_printf(&b, "re-read just before acting: client.%" PRIu64 " (%s on %s) watches", p->client,
+	buf_printf(&b, "%s: client.%" PRIu64 " (%s on %s) watches",
+	           reread ? "re-read just before acting" : "as planned (refused before the re-read)",
+	           p->client,
 	           p->cephx_user ? p->cephx_user : "cephx user unknown",
 	           p->host ? p->host : "unknown host");
 	for (size_t i = 0; i < p->nwatches; i++)
@@ -480,7 +525,7 @@ int blocklist_execute(struct chain *ch, const struct blocklist_plan *plan,
 	}
 	/* The record tells what was known at the moment of acting when it was re-read. */
 	const struct blocklist_plan *known = fresh.address ? &fresh : plan;
-	char *checked = checked_words(known);
+	char *checked = checked_words(known, known == &fresh);
 	char *done = blocklist_gate_allows(known->gate)
 	                 ? xasprintf("%s for %u s: %s", blocklist_gate_name(known->gate),
 	                             plan->expire_s, known->reason)
@@ -503,6 +548,8 @@ int blocklist_execute(struct chain *ch, const struct blocklist_plan *plan,
 	    .reason = done,
 	};
 	int arc = remedy_conclude(ch, &r, outcome, "blocklisted", rc, &why, what, err);
+	if (res)
+		res->outcome = outcome;
 	if (outcome == REMEDY_DONE && res)
 		wait_after(ch, known, epoch, res);
 	strvec_free(&vols);

@@ -45,10 +45,12 @@ static time_t parse_until(const char *s)
 	if (!rest)
 		return 0;
 	time_t t = timegm(&tm);
+	/* the fraction of a second, then the offset: "+HHMM" */
 	const char *tz = strpbrk(rest, "+-");
-	int hh = 0, mm = 0;
-	if (tz && sscanf(tz + 1, "%2d%2d", &hh, &mm) == 2)
+	if (tz && strspn(tz + 1, "0123456789") >= 4) {
+		int hh = (tz[1] - '0') * 10 + (tz[2] - '0'), mm = (tz[3] - '0') * 10 + (tz[4] - '0');
 		t -= (tz[0] == '+' ? 1 : -1) * (time_t)(hh * 3600 + mm * 60);
+	}
 	return t;
 }
 
@@ -105,6 +107,8 @@ static void join_audit(struct chain *ch, struct blocklist_fences *out)
 {
 	const char *path = chain_config(ch)->audit_log;
 	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f && path && errno == ENOENT)
+		return; /* no record was ever written: nothing is rbdwho's */
 	if (!f) {
 		out->audit_note = xasprintf("the audit log %s could not be read (%s): no entry is "
 		                            "known to be rbdwho's",

@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"                                           qemu libvirt does not manage: -name/-uuid)\n"
 	"       rbdwho delete-volume VOLUME [--yes] [--dry-run]  through Cinder, only when\n"
 	"                                           available, unattached and unwatched\n"
+	"       rbdwho blocklist ADDRESS [--expire DURATION] [--force] [--yes] [--dry-run]\n"
+	"       rbdwho blocklist --rm ADDRESS | --list   the undo; the fences rbdwho made\n"
 	"\n"
 	"VOLUME is a Cinder volume UUID, volume-UUID, UUID_disk or POOL/IMAGE.\n"
 	"\n"
@@ -34,6 +36,7 @@ static const char usage_text[] =
 	"            --orphans         --host HOST   --yes   --read-only   --force\n"
 	"Browser:    --theme NAME      --no-color    --ascii   --goto VOLUME\n"
 	"            -h, --help        -V, --version\n"
+	"Blocklist:  --expire DURATION (3600, 30m, 2h; default 1h)   --rm ADDRESS   --list\n"
 	"\n"
 	"Exit status: 0 ok, 1 failure, 2 usage, 3 not found, 4 backend error, 5 refused.\n"
 	"See rbdwho(1).\n";
@@ -42,6 +45,7 @@ enum {
 	OPT_ID = 256, OPT_CLUSTER, OPT_OS_CLOUD, OPT_INSECURE, OPT_NO_OPENSTACK, OPT_CONFIG,
 	OPT_TIMEOUT, OPT_PROC_ROOT, OPT_JSON, OPT_ORPHANS, OPT_HOST, OPT_YES, OPT_READ_ONLY,
 	OPT_FORCE, OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_GOTO, OPT_UI_SCRIPT, OPT_SYS_ROOT, OPT_DRY_RUN,
+	OPT_EXPIRE, OPT_RM, OPT_LIST,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +75,9 @@ static const struct option long_opts[] = {
 	{"ui-script", required_argument, NULL, OPT_UI_SCRIPT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	{"expire", required_argument, NULL, OPT_EXPIRE},
+	{"rm", required_argument, NULL, OPT_RM},
+	{"list", no_argument, NULL, OPT_LIST},
 	{NULL, 0, NULL, 0},
 };
 
@@ -144,6 +151,9 @@ static int parse_args(int argc, char **argv, struct options *o, const char **con
 		case OPT_UI_SCRIPT: o->ui_script = optarg; break;
 		case 'h': fputs(usage_text, stdout); return RW_EXIT_OK;
 		case 'V': printf("rbdwho %s\n", RBDWHO_VERSION); return RW_EXIT_OK;
+		case OPT_EXPIRE: o->expire = optarg; break;
+		case OPT_RM: o->rm_address = optarg; break;
+		case OPT_LIST: o->list = true; break;
 		default: return bad_option(argv[optind - 1]);
 		}
 	}
@@ -228,6 +238,7 @@ static int run_command(const struct options *o)
 	} commands[] = {
 		{"find", cli_find}, {"scan", cli_scan}, {"procs", cli_procs}, {"destroy", cli_destroy},
 		{"delete-volume", cli_delete_volume},
+		{"blocklist", cli_blocklist},
 	};
 	if (!o->command)
 		return ui_run(o);

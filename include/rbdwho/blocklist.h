@@ -26,12 +26,13 @@
 /* Ceph's own default expiry for `osd blocklist add` without one: 1 h. */
 #define BLOCKLIST_DEFAULT_EXPIRE_S 3600u
 /* The longest expiry accepted: 30 days. A fence is meant to be temporary. */
-#define BLOCKLIST_MAX_EXPIRE_S (30u * 24u * 3600u)
+#define BLOCKLIST_MAX_EXPIRE_S 2592000u
 
 /* Why the gate allows or refuses, as an enum with its name beside it. */
 #define BLOCKLIST_GATES(X) \
 	X(BL_GATE_DEAD, "dead", true)             /* no running process holds it */ \
-	X(BL_GATE_UNREACHABLE, "unreachable", true) /* its host could not be checked */ \
+	X(BL_GATE_UNREACHABLE, "unreachable", true) /* its host's processes could not be \
+	                                               listed (an unmapped host is unknown) */ \
 	X(BL_GATE_ORPHAN, "orphan", true)         /* a holder Nova says is gone */ \
 	X(BL_GATE_ATTACHED, "attached", false)    /* Nova knows it and it runs */ \
 	X(BL_GATE_UNKNOWN, "unknown", false)      /* any doubt */ \
@@ -120,6 +121,7 @@ struct blocklist_result {
 	struct strvec still_watched;  /* "pool/image" still listing the address at the deadline */
 	bool watch_gone;         /* every planned image stopped listing the address */
 	double waited_s;         /* how long the wait for the map and the watches took */
+	enum remedy_outcome outcome;  /* what the audit record says: refused, done, failed */
 };
 void blocklist_result_clear(struct blocklist_result *r);
 

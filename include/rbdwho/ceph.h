@@ -83,4 +83,7 @@ int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **fail
  * the bulk probe (probe.h); owned by the connection. */
 void *ceph_rados_handle(struct ceph_conn *c);
 
+/* The cephx user the connection authenticated as ("client.admin"), for messages. */
+const char *ceph_conn_user(struct ceph_conn *c);
+
 #endif

@@ -10,5 +10,6 @@ int cli_scan(const struct options *o);
 int cli_procs(const struct options *o);
 int cli_destroy(const struct options *o);
 int cli_delete_volume(const struct options *o);
+int cli_blocklist(const struct options *o);
 
 #endif

@@ -25,6 +25,9 @@ struct options {
 	bool ascii;               /* --ascii: no UTF-8 box drawing */
 	const char *goto_spec;    /* browser: --goto VOLUME, open that image at start */
 	const char *ui_script;    /* browser: keys from a file (tests), see ui.h */
+	const char *expire;       /* blocklist: --expire DURATION; NULL: 1 h */
+	const char *rm_address;   /* blocklist: --rm ADDRESS, the undo */
+	bool list;                /* blocklist: --list, the fences rbdwho made */
 };
 
 #endif

@@ -739,3 +739,8 @@ void *ceph_rados_handle(struct ceph_conn *c)
 {
 	return c->cluster;
 }
+
+const char *ceph_conn_user(struct ceph_conn *c)
+{
+	return c->name;
+}

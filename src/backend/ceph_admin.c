@@ -49,8 +49,10 @@ static int admin_mon_command(struct ceph_conn *c, const char *cmd, struct admin_
 
 /* "<what>: <reason>" with the code kept meaningful: a refusal by cephx is
  * -EACCES and says which caps the command needs. */
-static int admin_fail(const struct admin_answer *a, const char *what, struct rw_error *err)
+static int admin_fail(struct ceph_conn *c, const struct admin_answer *a, const char *what,
+                      struct rw_error *err)
 {
+	const char *user = ceph_conn_user(c);
 	/* the monitors' own words (outs: not NUL-terminated), cut to one short line */
 	char words[256] = "";
 	if (a->outs && a->outslen)
@@ -60,10 +62,8 @@ static int admin_fail(const struct admin_answer *a, const char *what, struct rw_
 	switch (a->rc) {
 	case -EACCES:
 	case -EPERM:
-		return rw_error_set(err, -EACCES,
-		                    "%s: permission denied (the cephx user needs mon caps for "
-		                    "`osd blocklist`, e.g. mon 'profile rbd' or 'allow *')%s%s",
-		                    what, *words ? ": " : "", words);
+		return rw_error_set(err, -EACCES, "%s: permission denied for %s%s%s", what, user,
+		                    *words ? ": " : "", words);
 	case -ETIMEDOUT:
 		return rw_error_set(err, -ETIMEDOUT, "%s: the monitors did not answer in time", what);
 	case -ENOTCONN:
@@ -163,7 +163,7 @@ int ceph_osdmap_epoch(struct ceph_conn *c, uint64_t *epoch, struct rw_error *err
 	int rc = admin_mon_command(c, "{\"prefix\":\"osd dump\",\"format\":\"json\"}", &a);
 	*epoch = 0;
 	if (rc < 0) {
-		rc = admin_fail(&a, "cannot read the OSD map", err);
+		rc = admin_fail(c, &a, "cannot read the OSD map", err);
 	} else {
 		struct json_object *o = admin_json(a.out, a.outlen);
 		if (!o || !admin_u64(o, "epoch", epoch))
@@ -181,8 +181,14 @@ static int admin_blocklist_op(struct ceph_conn *c, const char *op, const char *a
 	char *what = xasprintf("osd blocklist %s %s", op, addr);
 	struct admin_answer a;
 	int rc = admin_mon_command(c, cmd, &a);
-	if (rc < 0)
-		rc = admin_fail(&a, what, err);
+	if (rc < 0) {
+		struct rw_error e = {0};
+		rc = admin_fail(c, &a, what, &e);
+		rw_error_set(err, rc, "%s%s", e.msg,
+		             rc == -EACCES ? " (`osd blocklist` needs mon caps such as "
+		                             "'profile rbd' or 'allow *')"
+		                           : "");
+	}
 	admin_answer_free(&a);
 	free(what);
 	free(cmd);
@@ -218,7 +224,7 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, si
 	*out = NULL;
 	*n = 0;
 	if (rc < 0)
-		rc = admin_fail(&a, "cannot read the OSD blocklist", err);
+		rc = admin_fail(c, &a, "cannot read the OSD blocklist", err);
 	else if (a.outlen == 0)  /* an empty blocklist may come back as no output at all */
 		*out = xcalloc(1, sizeof(**out));
 	else if (ceph_parse_blocklist(a.out, a.outlen, out, n) < 0)
@@ -239,7 +245,7 @@ static int admin_up_osds(struct ceph_conn *c, int **ids, size_t *n, struct rw_er
 	*ids = NULL;
 	*n = 0;
 	if (rc < 0) {
-		rc = admin_fail(&a, "cannot read the OSD map", err);
+		rc = admin_fail(c, &a, "cannot read the OSD map", err);
 		admin_answer_free(&a);
 		return rc;
 	}
@@ -275,7 +281,7 @@ static int admin_osd_newest(struct ceph_conn *c, int id, uint64_t *newest, struc
 	          : -ENOTCONN;
 	int rc = a.rc;
 	if (rc < 0) {
-		rc = admin_fail(&a, what, err);
+		rc = admin_fail(c, &a, what, err);
 	} else {
 		struct json_object *o = admin_json(a.out, a.outlen);
 		if (!o || !admin_u64(o, "newest_map", newest))

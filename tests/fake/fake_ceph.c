@@ -225,6 +225,11 @@ void *ceph_rados_handle(struct ceph_conn *c)
 	return NULL;
 }
 
+const char *ceph_conn_user(struct ceph_conn *c)
+{
+	return "client.admin";
+}
+
 int probe_watchers(struct ceph_conn *c, const char *pool, const struct ceph_image_ref *images,
 		   size_t n, const struct probe_opts *opts, struct rw_error *err)
 {

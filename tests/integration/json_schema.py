@@ -106,6 +106,8 @@ def command_of(path, doc):
         args = open(path + '.args', encoding='utf-8', errors='replace').read().split()
     except OSError:
         args = []
+    if 'blocklist' in args:  # one command, three shapes
+        return 'fences' if '--list' in args else 'unblocklist' if '--rm' in args else 'blocklist'
     for a in args:
         if a in ('find', 'scan', 'procs', 'destroy'):
             return a

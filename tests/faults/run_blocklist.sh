@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The fault matrix, the blocklist's rows (issue 10): Ceph refuses the blocklist
+# (a cephx user without the caps for `osd blocklist`) — a named failure, exit
+# 4, nothing claimed done, nothing in Ceph's blocklist, the attempt audited; and
+# the OSD stopped, so no pool can be probed for the address — not known what a
+# blocklist would cut: exit 4, nothing done, the pools named, within the timeout. Boots its own sandbox.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SB=$TOP/tests/sandbox
+export RBDWHO=${RBDWHO:-$TOP/rbdwho}
+. "$HERE/lib.sh"
+TMO=2                                   # seconds per backend call in these runs
+D=$(mktemp -d /tmp/rbdwho-faults-bl.XXXXXX)
+W=$(mktemp -d /tmp/rbdwho-faults-bl-work.XXXXXX)
+OSD_PID=
+cleanup() {
+  [ -n "$OSD_PID" ] && kill -CONT "$OSD_PID" 2>/dev/null
+  "$SB/down" "$D" >/dev/null 2>&1
+  rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+"$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
+. "$D/env"
+uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+AUDIT=$W/audit.log
+sed "s|^audit_log *=.*|audit_log = $AUDIT|" "$D/rbdwho.conf" >"$W/rbdwho.conf"
+last_field() { tail -n 1 "$AUDIT" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" 2>/dev/null; }
+
+# An ORPHAN (Nova does not know its instance): the gate allows the blocklist.
+IMG=volumes/volume-$(uuid)
+rbd create --size 16 "$IMG"
+"$SB/hold" "$D" "$IMG" --name instance-0000fb01 --uuid "$(uuid)" >/dev/null
+ADDR=$(rbd status "$IMG" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["watchers"][0]["address"])')
+
+# A user that may read the cluster and use rbd, but not change the OSD map.
+ceph auth get-or-create client.fenceless mon 'allow r' osd 'profile rbd' >"$W/fenceless.keyring"
+run_find nocaps -- --config "$W/rbdwho.conf" --id fenceless -k "$W/fenceless.keyring" \
+  blocklist "$ADDR" --yes --json
+o=$(q 'd["outcome"]'); e=$(q 'd["error"]'); ok=0
+rc_is 4 && [ "$o" = failed ] && printf '%s' "$e" | grep -q "permission denied for client.fenceless" &&
+  grep -q "osd blocklist" "$OUT.err" && ! ceph osd blocklist ls 2>/dev/null | grep -qF "$ADDR" &&
+  [ "$(last_field outcome)" = failed ] && [ "$(last_field target)" = "$ADDR" ] &&
+  bounded $((TMO * 4 + 2)) || ok=1
+row ceph "blocklist without the caps" "exit 4, failed, names the user and the caps, not listed, audited" \
+  "$(rc_text), $o, ${SECS}s: ${e:0:90}" $ok
+
+# The OSD stopped: no pool can be probed, so what a blocklist would cut is not
+# known: a failure to know (exit 4), nothing done.
+OSD_PID=$(cat "$D"/pids/osd*.pid 2>/dev/null | head -n 1)
+kill -STOP "$OSD_PID"
+run_find osd-stopped -- --config "$W/rbdwho.conf" blocklist "$ADDR" --yes --json
+kill -CONT "$OSD_PID"
+g=$(q 'd["gate"]'); p=$(q 'd["pools_not_checked"]'); ok=0
+rc_is 4 && [ "$g" = no-watch ] && printf '%s' "$p" | grep -q "volumes" &&
+  ! ceph osd blocklist ls 2>/dev/null | grep -qF "$ADDR" && bounded $((TMO * 2 + 2)) || ok=1
+row ceph "blocklist with the OSD stopped" "exit 4, gate no-watch, the pools named, ~one timeout (pools probed at once)" \
+  "$(rc_text), $g, ${SECS}s: ${p:0:90}" $ok
+
+echo
+print_matrix
+echo
+echo "faults: $PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
