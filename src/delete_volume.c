@@ -22,7 +22,7 @@
 const char *delete_volume_end_name(enum delete_volume_end e)
 {
 	static const char *const names[] = {
-#define DV_X(en, n) [en] = n,
+#define DV_X(en, n) n, /* in the enum's order */
 	    DELETE_VOLUME_ENDS(DV_X)
 #undef DV_X
 	};
@@ -212,19 +212,19 @@ static int gate_cinder(const struct delete_volume_plan *p, struct rw_error *why)
 		                    "cannot be known — refusing",
 		                    p->cinder_error ? p->cinder_error : "?");
 	}
+	char *list = joined(&p->attachments);
+	int rc = 0;
 	if (!p->status || strcmp(p->status, "available") != 0)
-		return rw_error_set(why, -EPERM,
-		                    "Cinder says the volume is '%s': only an available volume is "
-		                    "deleted",
-		                    p->status ? p->status : "(no status)");
-	if (p->attachments.n) {
-		char *list = joined(&p->attachments);
-		int rc = rw_error_set(why, -EPERM, "Cinder lists %zu attachment%s (%s): refusing",
-		                      p->attachments.n, p->attachments.n == 1 ? "" : "s", list);
-		free(list);
-		return rc;
-	}
-	return 0;
+		rc = rw_error_set(why, -EPERM,
+		                  "Cinder says the volume is '%s'%s%s%s: only an available volume "
+		                  "is deleted",
+		                  p->status ? p->status : "(no status)", *list ? " (attached: " : "",
+		                  list, *list ? ")" : "");
+	else if (p->attachments.n)
+		rc = rw_error_set(why, -EPERM, "Cinder lists %zu attachment%s (%s): refusing",
+		                  p->attachments.n, p->attachments.n == 1 ? "" : "s", list);
+	free(list);
+	return rc;
 }
 
 static int gate_ceph(const struct delete_volume_plan *p, struct rw_error *why)
@@ -314,13 +314,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Cinder's word for why the delete failed: its newest user message. */
 static char *error_deleting_message(struct os_client *os, const char *id)
 {
@@ -335,12 +328,12 @@ static char *error_deleting_message(struct os_client *os, const char *id)
 static int wait_gone(struct os_client *os, const char *id, int wait_ms,
                      struct delete_volume_result *res, struct rw_error *why)
 {
-	long start = now_ms(), poll = DV_POLL_MS_FIRST;
+	long start = (long)clock_ms(), poll = DV_POLL_MS_FIRST;
 	struct rw_error last = {0};
 	for (;;) {
 		struct cinder_volume v;
 		int rc = cinder_get_volume(os, id, &v, &last);
-		res->waited_ms = now_ms() - start;
+		res->waited_ms = (long)clock_ms() - start;
 		if (rc == -ENOENT) {
 			res->end = DV_END_GONE;
 			free(res->status);
@@ -380,13 +373,23 @@ static int delete_and_wait(struct chain *ch, const struct delete_volume_plan *pl
                            struct delete_volume_result *res, struct rw_error *why)
 {
 	struct os_client *os = chain_os(ch);
-	int rc = cinder_delete_volume(os, plan->volume, why);
+	struct rw_error e = {0};
+	int rc = cinder_delete_volume(os, plan->volume, &e);
+	if (rc == -ETIMEDOUT) { /* the DELETE may have arrived: say that it is not known */
+		res->end = DV_END_LOST;
+		return rw_error_set(why, rc,
+		                    "%s — whether Cinder accepted the DELETE is not known: check "
+		                    "with 'openstack volume show %s'",
+		                    e.msg, plan->volume);
+	}
 	if (rc == -ENOENT) /* someone else deleted it in between: not our doing */
 		rc = rw_error_set(why, -EIO, "Cinder no longer had volume %s at the DELETE (%s)",
-		                  plan->volume, why->msg);
+		                  plan->volume, e.msg);
+	else if (rc < 0)
+		rw_error_set(why, rc, "%s", e.msg);
 	if (rc < 0) {
 		res->end = DV_END_REJECTED;
-		res->message = xstrdup(why->msg);
+		res->message = xstrdup(e.msg);
 		return rc;
 	}
 	return wait_gone(os, plan->volume, wait_ms > 0 ? wait_ms : DV_WAIT_MS_DEFAULT, res, why);

@@ -98,25 +98,35 @@ static char *confirmation_for(const struct options *o, const struct delete_volum
 	return cli_ask("Type the volume UUID to delete it: ");
 }
 
+/* The plan and how it ended; every field always there (null when it does not
+ * apply): res NULL for a dry run, manual_command only then. */
+static struct json_object *outcome_json(const struct delete_volume_plan *p,
+                                        const struct delete_volume_result *res,
+                                        const char *outcome, const char *error,
+                                        const char *manual)
+{
+	struct json_object *j = plan_json(p);
+	bool tried = res && res->end != DV_END_NOT_TRIED;
+	json_object_object_add(j, "outcome", jstr(outcome));
+	json_object_object_add(j, "end", jstr(res ? delete_volume_end_name(res->end) : NULL));
+	json_object_object_add(j, "checked", jstr(res ? res->checked : NULL));
+	json_object_object_add(j, "last_status", jstr(res ? res->status : NULL));
+	json_object_object_add(j, "cinder_message", jstr(res ? res->message : NULL));
+	json_object_object_add(j, "waited_ms", tried ? json_object_new_int64(res->waited_ms) : NULL);
+	json_object_object_add(j, "error", jstr(error));
+	json_object_object_add(j, "manual_command", jstr(manual));
+	return j;
+}
+
 static int report_outcome(const struct options *o, const struct delete_volume_plan *p,
                           const struct delete_volume_result *res, int rc,
                           const struct rw_error *err)
 {
-	const char *outcome = rc == 0 ? "deleted" : res->end == DV_END_NOT_TRIED ? "refused"
-	                                                                          : "failed";
-	if (o->json) {
-		struct json_object *j = plan_json(p);
-		json_object_object_add(j, "outcome", jstr(outcome));
-		json_object_object_add(j, "end", jstr(delete_volume_end_name(res->end)));
-		json_object_object_add(j, "checked", jstr(res->checked));
-		json_object_object_add(j, "last_status", jstr(res->status));
-		json_object_object_add(j, "cinder_message", jstr(res->message));
-		json_object_object_add(j, "waited_ms",
-		                       res->end == DV_END_NOT_TRIED ? NULL
-		                                                    : json_object_new_int64(res->waited_ms));
-		json_object_object_add(j, "error", rc < 0 ? jstr(err->msg) : NULL);
-		cli_print_json(j);
-	}
+	const char *outcome = rc == 0                          ? "deleted"
+	                      : res->end == DV_END_NOT_TRIED ? "refused"
+	                                                     : "failed";
+	if (o->json)
+		cli_print_json(outcome_json(p, res, outcome, rc < 0 ? err->msg : NULL, NULL));
 	if (rc < 0)
 		return cli_fail(outcome, err);
 	if (!o->json)
@@ -129,10 +139,7 @@ static int dry_run(const struct options *o, const struct delete_volume_plan *p)
 {
 	char *cmd = delete_volume_manual_command(p), *safe = sanitize_terminal(cmd);
 	if (o->json) {
-		struct json_object *j = plan_json(p);
-		json_object_object_add(j, "outcome", jstr("dry-run"));
-		json_object_object_add(j, "manual_command", jstr(cmd));
-		cli_print_json(j);
+		cli_print_json(outcome_json(p, NULL, "dry-run", NULL, cmd));
 	} else {
 		printf("dry run, nothing done; by hand (checks first):\n");
 		for (char *l = strtok(safe, "\n"); l; l = strtok(NULL, "\n"))

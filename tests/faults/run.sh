@@ -207,6 +207,37 @@ v=$(q "$verdict"); m=$(q 'd["watchers"][0]["reason"]'); ok=0
 rc_is 0 && [ "$v" = DEAD ] && printf '%s' "$m" | grep -q "dead client" || ok=1
 row process "holder gone before it was looked up" "exit 0, DEAD: no process holds it (a dead client)" "$(rc_text), $v: ${m:0:60}" $ok
 
+echo "== delete-volume"
+# dv_case NAME FAULT-KEY FAULT-JSON WANT-EXIT MESSAGE-REGEX KEPT: a fresh deletable
+# volume, one fault, `delete-volume --yes`; KEPT yes/no: is the volume still in Cinder.
+dv_case() {
+  local name=$1 key=$2 fault=$3 want=$4 re=$5 kept=$6 v m k ok=0
+  v=$(uuid)
+  rbd create --size 16 "volumes/volume-$v"
+  "$SB/osdata" "$D" add-volume "$v" >/dev/null
+  [ -n "$key" ] && "$SB/osdata" "$D" fault "$key" "$fault" >/dev/null
+  run_find "dv-$name" -- delete-volume "$v" --yes --json
+  "$SB/osdata" "$D" clear-faults >/dev/null
+  m=$(q 'd["error"] or d["outcome"]')
+  k=$(python3 -c 'import json,sys; print("yes" if sys.argv[2] in [x["id"] for x in json.load(open(sys.argv[1]))["volumes"]] else "no")' "$D/openstack.json" "$v")
+  rc_is "$want" && [ "$k" = "$kept" ] && bounded $((TMO * 6 + 4)) &&
+    printf '%s' "$m" | grep -Eiq "$re" || ok=1
+  row cinder "delete-volume: $name" "exit $want, kept $kept, msg ~ /$re/" \
+    "$(rc_text), kept $k, ${SECS}s: …${m: -80}" $ok
+  "$SB/osdata" "$D" rm-volume "$v" >/dev/null 2>&1
+  rbd rm "volumes/volume-$v" >/dev/null 2>&1
+}
+dv_case "control: deletable" "" "" 0 "deleted" no
+dv_case "DELETE answers 400" cinder '{"delete_status": 400, "delete_message": "Invalid volume: has snapshots."}' 4 "HTTP 400.*snapshots" yes
+dv_case "DELETE answers 409" cinder '{"delete_status": 409, "delete_message": "Volume is busy."}' 4 "HTTP 409.*busy" yes
+dv_case "DELETE answers 500" cinder '{"delete_status": 500}' 4 "HTTP 500" yes
+dv_case "accepted, then error_deleting" cinder '{"delete_error": "Delete volume failed."}' 4 "error_deleting.*Delete volume failed" yes
+dv_case "attached between the check and the DELETE" cinder '{"attach_after_gets": 1}' 5 "changed since the plan.*in-use" yes
+dv_case "attached at the DELETE (Cinder's own 400)" cinder '{"attach_on_delete": "srv:cmp1"}' 4 "HTTP 400.*Invalid volume" yes
+dv_case "cinder down" cinder '{"down": true}' 4 "cannot be known" yes
+dv_case "cinder 500 on GET" cinder '{"status": 500}' 4 "cannot be known" yes
+dv_case "cinder slow (5 s > timeout)" cinder '{"delay_ms": 5000}' 4 "within.*cannot be known" yes
+
 echo "== Ceph"
 OSD_PID=$(cat "$D"/pids/osd*.pid 2>/dev/null | head -n 1)
 MON_PID=$(cat "$D"/pids/mon*.pid 2>/dev/null | head -n 1)

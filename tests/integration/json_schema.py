@@ -42,7 +42,7 @@ def value_list(comment):
 
 def parse_examples(doc_text):
     """{"find": example, "scan": …, "procs": …} and the value lists by key path."""
-    blocks = re.findall(r'^## (\w+)[^\n]*\n.*?```json\n(.*?)```', doc_text, re.S | re.M)
+    blocks = re.findall(r'^## ([\w-]+)[^\n]*\n.*?```json\n(.*?)```', doc_text, re.S | re.M)
     examples, enums = {}, {}
     for title, body in blocks:
         lines, stack = [], []
@@ -110,6 +110,8 @@ def command_of(path, doc):
         return 'fences' if '--list' in args else 'unblocklist' if '--rm' in args else 'blocklist'
     for a in args:
         if a in ('find', 'scan', 'procs', 'destroy'):
+            return a
+        if a == 'delete-volume':
             return a
     if isinstance(doc, dict) and 'images_scanned' in doc:
         return 'scan'
