@@ -43,6 +43,14 @@ static void test_requests(void **state)
 				    action_ops[a].req != action_ops[b].req);
 }
 
+/* A browser with default options: what the gates read. */
+static void ui_with(struct ui *ui, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	memset(ui, 0, sizeof *ui);
+	ui->o = o;
+}
+
 static void blocklist_plan(union action_plan *p, enum blocklist_gate gate)
 {
 	memset(p, 0, sizeof *p);
@@ -56,9 +64,7 @@ static void test_blocklist(void **state)
 {
 	struct options o;
 	struct ui ui;
-	memset(&o, 0, sizeof o);
-	memset(&ui, 0, sizeof ui);
-	ui.o = &o;
+	ui_with(&ui, &o);
 	const struct action_ops *a = &action_ops[ACT_BLOCKLIST];
 	union action_plan p;
 	blocklist_plan(&p, BL_GATE_DEAD);
@@ -90,9 +96,7 @@ static void test_destroy(void **state)
 {
 	struct options o;
 	struct ui ui;
-	memset(&o, 0, sizeof o);
-	memset(&ui, 0, sizeof ui);
-	ui.o = &o;
+	ui_with(&ui, &o);
 	union action_plan p;
 	memset(&p, 0, sizeof p);
 	p.destroy.name = strdup("instance-0002f5c4");
@@ -118,9 +122,7 @@ static void test_delete_volume(void **state)
 {
 	struct options o;
 	struct ui ui;
-	memset(&o, 0, sizeof o);
-	memset(&ui, 0, sizeof ui);
-	ui.o = &o;
+	ui_with(&ui, &o);
 	union action_plan p;
 	memset(&p, 0, sizeof p);
 	p.volume.plan.volume = strdup("9cd1ee91-0b2c-4e1a-9f00-0a0a0a0a0a0a");
