@@ -179,21 +179,27 @@ void dialog_key(struct ui *ui, int key)
 	}
 }
 
-/* The facts, "label  value" a line; a long value wraps onto a second line. */
-static int dialog_facts(struct ui *ui, struct rect r, int y)
+/* Lines the facts take at value width w: each value wraps onto two at most. */
+static int facts_lines(struct ui *ui, const struct detail_lines *l, int w)
 {
-	struct detail_lines l = {0};
-	action_ops[ui->dlg.act].facts(ui, &ui->dlg, &l);
+	int n = 0;
+	for (size_t i = 0; i < l->label.n; i++)
+		n += wrapped_lines(ui, w, 2, l->value.v[i]);
+	return n;
+}
+
+/* The facts, "label  value" a line, down to bottom (the stage below them
+ * always keeps its room: what to type, the outcome). */
+static int dialog_facts(struct ui *ui, const struct detail_lines *l, struct rect r, int y,
+			int bottom)
+{
 	int a = draw_attr(ui, EL_DIALOG);
-	for (size_t i = 0; i < l.label.n; i++) {
-		int room = r.y + r.h - 1 - y;
-		if (room <= 0)
-			break;
-		draw_text(ui, y, r.x + 2, 10, l.label.v[i], a | (int)A_BOLD);
-		y += draw_wrapped(ui, y, r.x + 12, r.w - 14, room < 2 ? room : 2, l.value.v[i],
-				  l.el[i] == EL_NORMAL ? a : draw_attr(ui, l.el[i]));
+	for (size_t i = 0; i < l->label.n && y < bottom; i++) {
+		int room = bottom - y;
+		draw_text(ui, y, r.x + 2, 10, l->label.v[i], a | (int)A_BOLD);
+		y += draw_wrapped(ui, y, r.x + 12, r.w - 14, room < 2 ? room : 2, l->value.v[i],
+				  l->el[i] == EL_NORMAL ? a : draw_attr(ui, l->el[i]));
 	}
-	detail_lines_free(&l);
 	return y;
 }
 
@@ -233,6 +239,36 @@ static int dialog_manual(struct ui *ui, struct rect r, int y)
 	return y + 1;
 }
 
+/* What to type, in words (the dry-run key named while typing). malloc'd. */
+static char *ready_text(struct ui *ui)
+{
+	const struct action_ops *act = &action_ops[ui->dlg.act];
+	const char *dk = dry_run_key(ui, true);
+	return xasprintf("Type the %s to %s (Enter; Esc cancels%s%s%s):", act->typed_what, act->verb,
+			 dk ? "; " : "", dk ? dk : "", dk ? " dry run" : "");
+}
+
+/* Lines the stage takes at width tw (as dialog_stage draws it). */
+static int stage_lines(struct ui *ui, int tw)
+{
+	struct dialog_state *d = &ui->dlg;
+	char *t;
+	int n;
+	switch (d->stage) {
+	case DLG_PREPARING:
+		return wrapped_lines(ui, tw, 6, action_ops[d->act].asking);
+	case DLG_READY:
+		t = ready_text(ui);
+		n = wrapped_lines(ui, tw, 2, t) + 1;
+		free(t);
+		return n;
+	case DLG_EXECUTING:
+		return 1;
+	default:
+		return wrapped_lines(ui, tw, 8, d->message) + 1;
+	}
+}
+
 static void dialog_stage(struct ui *ui, struct rect r, int y)
 {
 	struct dialog_state *d = &ui->dlg;
@@ -240,15 +276,14 @@ static void dialog_stage(struct ui *ui, struct rect r, int y)
 	int a = draw_attr(ui, EL_DIALOG), x = r.x + 2, tw = r.w - 4, room = r.y + r.h - 1 - y;
 	if (room < 2)
 		return;
-	const char *dk = dry_run_key(ui, d->stage == DLG_READY);
+	const char *dk = dry_run_key(ui, false);
 	char *t = NULL;
 	switch (d->stage) {
 	case DLG_PREPARING:
 		draw_wrapped(ui, y, x, tw, room, act->asking, a);
 		break;
 	case DLG_READY:
-		t = xasprintf("Type the %s to %s (Enter; Esc cancels%s%s%s):", act->typed_what,
-			      act->verb, dk ? "; " : "", dk ? dk : "", dk ? " dry run" : "");
+		t = ready_text(ui);
 		y += draw_wrapped(ui, y, x, tw, 2, t, a);
 		free(t);
 		t = xasprintf("> %s", ui->prompt);
@@ -271,14 +306,21 @@ void dialog_draw(struct ui *ui)
 {
 	struct dialog_state *d = &ui->dlg;
 	int w = COLS - 4 < DIALOG_W ? COLS - 4 : DIALOG_W;
-	/* the dry run's lines come on top of the usual room */
-	int want = DIALOG_H + (d->show_manual ? manual_lines(ui, &d->manual, w - 6) : 0);
+	struct detail_lines l = {0};
+	action_ops[d->act].facts(ui, d, &l);
+	int nman = d->show_manual ? manual_lines(ui, &d->manual, w - 6) : 0;
+	int nstage = stage_lines(ui, w - 4);
+	/* the usual size, the dry run's lines on top; more when the facts need it */
+	int want = 2 + facts_lines(ui, &l, w - 14) + 1 + nman + nstage;
+	if (want < DIALOG_H + nman)
+		want = DIALOG_H + nman;
 	int h = LINES - 2 < want ? LINES - 2 : want;
 	struct rect r = {(LINES - h) / 2, (COLS - w) / 2, h, w};
 	for (int y = r.y; y < r.y + r.h; y++)
 		draw_text(ui, y, r.x, r.w, "", draw_attr(ui, EL_DIALOG));
 	draw_box(ui, r, action_ops[d->act].title, true);
-	int y = dialog_facts(ui, r, r.y + 1) + 1;
+	int y = dialog_facts(ui, &l, r, r.y + 1, r.y + r.h - 2 - nman - nstage) + 1;
+	detail_lines_free(&l);
 	if (d->show_manual)
 		y = dialog_manual(ui, r, y);
 	dialog_stage(ui, r, y);
