@@ -33,7 +33,12 @@
 	_(DESTROY,   "destroy",   "D",                 "destroy the selected holder (ORPHAN only)") \
 	_(HELP,      "help",      "? F1",              "this help") \
 	_(REDRAW,    "redraw",    "C-l",               "redraw the screen") \
-	_(QUIT,      "quit",      "q C-c F10",         "quit")
+	_(QUIT,      "quit",      "q C-c F10",         "quit") \
+	_(DRY_RUN,   "dry-run",   "d C-d",             "in an action dialog: the commands by hand (nothing is done)") \
+	_(BLOCKLIST, "blocklist", "B",                 "blocklist the selected watcher's client (dead, unreachable or ORPHAN)") \
+	_(DELETE_VOLUME, "delete-volume", "X",         "delete the image's Cinder volume (available, no attachment, no watcher)") \
+	_(FENCES,    "fences",    "F",                 "the blocklist entries rbdwho made (u removes one)") \
+	_(UNFENCE,   "unfence",   "u",                 "in the fences view: remove the selected blocklist entry")
 
 enum request {
 	REQ_NONE = 0,

@@ -134,15 +134,6 @@ int ceph_parse_blocklist(const char *json, size_t len, struct ceph_blocklist_ent
 	return 0;
 }
 
-void ceph_blocklist_free(struct ceph_blocklist_entry *v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].addr);
-		free(v[i].until);
-	}
-	free(v);
-}
-
 /* The address goes into JSON: escape it through json-c, never by hand. */
 static char *admin_blocklist_cmd(const char *op, const char *addr, unsigned expire_s)
 {
@@ -232,17 +223,6 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, si
 		                  "the monitors answered `osd blocklist ls` with something "
 		                  "other than a JSON list");
 	admin_answer_free(&a);
-	return rc;
-}
-
-int ceph_blocklist_addrs(struct ceph_conn *c, struct strvec *out, struct rw_error *err)
-{
-	struct ceph_blocklist_entry *v = NULL;
-	size_t n = 0;
-	int rc = ceph_blocklist_ls(c, &v, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		strvec_push(out, v[i].addr);
-	ceph_blocklist_free(v, n);
 	return rc;
 }
 

@@ -21,13 +21,14 @@ static size_t help_lines(struct ui *ui, struct help_line *v, size_t n)
 {
 	size_t k = 0;
 	for (int q = REQ_NONE + 1; q < REQ_COUNT && k < n; q++)
-		if (!(q == REQ_DESTROY && ui->o->read_only))
+		if (!(ui->o->read_only && (q == REQ_DRY_RUN || action_for_request((enum request)q) != ACT_COUNT)))
 			v[k++] = (struct help_line){(enum request)q, NULL};
 	const char *notes[] = {
 		"",
 		"Mouse: click selects, the wheel scrolls. Keys are set in the config's [keys] section.",
 		ui->o->read_only ? "Read-only mode: no destructive action is available."
-				 : "Destroy asks Nova again and wants the domain name typed; ORPHAN only unless --force.",
+				 : "Each action reads its facts again, gates, wants its target typed and re-checks "
+				   "before acting; d (C-d while typing) shows the commands by hand.",
 	};
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0] && k < n; i++)
 		v[k++] = (struct help_line){REQ_NONE, notes[i]};
@@ -73,6 +74,17 @@ static int help_keys_width(struct ui *ui, const struct help_line *v, size_t n)
 	return w < COLS / 3 ? w : COLS / 3;
 }
 
+/* The names column as wide as the longest request name. */
+static int help_names_width(void)
+{
+	int w = 0;
+	for (int q = REQ_NONE + 1; q < REQ_COUNT; q++) {
+		int n = (int)strlen(request_name((enum request)q));
+		w = n > w ? n : w;
+	}
+	return w;
+}
+
 void help_draw(struct ui *ui)
 {
 	struct help_line v[REQ_COUNT + 4];
@@ -99,7 +111,8 @@ void help_draw(struct ui *ui)
 		char keys[96];
 		keymap_describe(&ui->km, v[i].r, keys, sizeof keys);
 		draw_text(ui, y, 2, kw, keys, draw_attr(ui, EL_LABEL));
-		char *t = xasprintf("%-10s %s", request_name(v[i].r), request_help(v[i].r));
+		char *t = xasprintf("%-*s %s", help_names_width(), request_name(v[i].r),
+				    request_help(v[i].r));
 		draw_text(ui, y, x, COLS - x - 2, t, draw_attr(ui, EL_NORMAL));
 		free(t);
 	}

@@ -187,11 +187,8 @@ static void add(struct detail_lines *l, const char *label, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A line in a state's colour (a verdict). */
-static void add_el(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void add_el(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
+/* A line in a state's colour (a verdict); the dialogs' facts too. */
+void detail_add(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -255,7 +252,7 @@ void watchers_details(struct ui *ui, struct detail_lines *l)
 	    host_source_name(w->host_source), nz(w->libvirt_uri));
 	if (w->cephx_user)
 		add(l, "cephx", "%s", w->cephx_user);
-	add_el(l, ui_verdict_el(w->verdict), "verdict", "%s: %s", verdict_name(w->verdict),
+	detail_add(l, ui_verdict_el(w->verdict), "verdict", "%s: %s", verdict_name(w->verdict),
 	       nz(w->reason));
 	if (w->holders_error)
 		add(l, "holders", "%s", w->holders_error);
@@ -279,7 +276,7 @@ void holders_details(struct ui *ui, struct detail_lines *l)
 	else
 		add(l, "nova", "%s%s%s", ui_nova_label(h->nova.state), h->nova.error ? ": " : "",
 		    h->nova.error ? h->nova.error : "");
-	add_el(l, ui_verdict_el(h->verdict), "verdict", "%s: %s", verdict_name(h->verdict),
+	detail_add(l, ui_verdict_el(h->verdict), "verdict", "%s: %s", verdict_name(h->verdict),
 	       nz(h->reason));
 	if (h->cmdline)
 		add(l, "cmdline", "%s", h->cmdline);
@@ -309,9 +306,14 @@ static void draw_details(struct ui *ui, struct rect r)
 	}
 	for (; y < r.y + r.h - 1; y++)
 		draw_text(ui, y, r.x + 1, inner, "", A_NORMAL);
-	strvec_free(&l.label);
-	strvec_free(&l.value);
-	free(l.el);
+	detail_lines_free(&l);
+}
+
+void detail_lines_free(struct detail_lines *l)
+{
+	strvec_free(&l->label);
+	strvec_free(&l->value);
+	free(l->el);
 }
 
 void browse_draw(struct ui *ui)

@@ -218,6 +218,11 @@ void scan_request(struct ui *ui, enum request r)
 		ui_status(ui, true, "open the image (Enter) and select its holder to destroy it");
 		break;
 	default:
+		if (action_for_request(r) != ACT_COUNT) {  /* they act on the browser's selection */
+			ui_status(ui, true, "open the image (Enter) first, then %s from there",
+				  action_ops[action_for_request(r)].name);
+			break;
+		}
 		s->picked = s->picked || (r >= REQ_UP && r <= REQ_BOTTOM);
 		ui_handle_request(ui, r);
 	}

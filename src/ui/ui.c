@@ -585,6 +585,8 @@ static void enter(struct ui *ui)
 
 struct pane *ui_focused_pane(struct ui *ui)
 {
+	if (ui_base_mode(ui) == MODE_FENCES)
+		return &ui->fences.list;
 	return ui_base_mode(ui) == MODE_SCAN ? &ui->scan.results : &ui->panes[ui->focus];
 }
 
@@ -617,14 +619,18 @@ void ui_handle_request(struct ui *ui, enum request r)
 	case REQ_REFRESH: refresh_focused(ui); break;
 	case REQ_SCAN: scan_start(ui, false); break;
 	case REQ_SCAN_ALL: scan_start(ui, true); break;
-	case REQ_DESTROY: dialog_open_destroy(ui); break;
 	case REQ_HELP:
 		ui_set_mode(ui, MODE_HELP);
 		ui->help_top = 0;
 		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	case REQ_QUIT: ui->quit = true; break;
-	default: break;
+	case REQ_FENCES: fences_open(ui); break;
+	default:
+		/* every remedy is a row of ACTION_INFO, opened by its request */
+		if (action_for_request(r) != ACT_COUNT)
+			dialog_open(ui, action_for_request(r));
+		break;
 	}
 }
 
@@ -938,6 +944,7 @@ static void ui_teardown(struct ui *ui)
 	scan_clear(ui);
 	pane_free(&ui->scan.results);
 	dialog_clear(ui);
+	fences_clear(ui);
 	image_view_free(ui->iv);
 	if (ui->ch)
 		chain_free(ui->ch);

@@ -79,7 +79,8 @@ struct pool_row {
 	_(SCAN,   false, scan_key,   scan_draw) \
 	_(HELP,   false, help_key,   help_draw) \
 	_(PROMPT, true,  prompt_key, prompt_draw) \
-	_(DIALOG, true,  dialog_key, dialog_draw)
+	_(DIALOG, true,  dialog_key, dialog_draw) \
+	_(FENCES, false, fences_key, fences_draw)
 
 enum ui_mode {
 #define MODE_ENUM(e, overlay, key, draw) MODE_##e,
@@ -118,14 +119,25 @@ struct scan_state {
 	char *error;
 };
 
+/* The action dialog (dialog.c): one action of ACTION_INFO (action.h) at a time. */
 struct dialog_state {
+	enum action_kind act;
 	enum dialog_stage stage;
-	char *domain, *uuid, *host;
-	struct destroy_plan plan;
+	struct action_target t;  /* what it was opened on */
+	union action_plan plan;  /* away on the worker while executing */
 	bool have_plan;
 	char *message;     /* why refused, or the outcome */
 	bool ok;
-	char *watched_addr;  /* the watcher to look for after destroying */
+	struct strvec manual;  /* the commands by hand, a line each, once there is a plan */
+	bool show_manual;  /* the dry-run key shows them */
+};
+
+/* The fences view (fences.c): the blocklist entries rbdwho made. */
+struct fences_state {
+	struct pane list;              /* rows keyed by address; data: index into f + 1 */
+	struct blocklist_fences f;     /* as last listed */
+	bool loaded;
+	enum ui_mode back;             /* where Esc goes */
 };
 
 struct ui {
@@ -155,6 +167,7 @@ struct ui {
 	char *last_search;
 	struct dialog_state dlg;
 	struct scan_state scan;
+	struct fences_state fences;
 	size_t help_top;
 
 	struct keymap km;
@@ -229,9 +242,21 @@ const char *ui_nova_label(enum nova_state s);
 void prompt_open(struct ui *ui, enum prompt_kind kind);
 bool prompt_edit_line(struct ui *ui, int key);
 
-/* dialog.c: the destroy dialog */
-void dialog_open_destroy(struct ui *ui);
+/* dialog.c: the action dialog (ACTION_INFO) */
+/* Opens act's dialog on the selection; false (the status line says why) when not. */
+bool dialog_open(struct ui *ui, enum action_kind act);
 void dialog_clear(struct ui *ui);
+/* A line of a dialog's facts or the details pane: label, value (sanitized),
+ * and the value's colour element (EL_NORMAL: the surrounding text's). */
+void detail_add(struct detail_lines *l, int el, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void detail_lines_free(struct detail_lines *l);
+
+/* fences.c: the fences view */
+void fences_open(struct ui *ui);
+void fences_reload(struct ui *ui);
+void fences_clear(struct ui *ui);
+const struct blocklist_fence *fences_selected(struct ui *ui);
 
 /* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);

@@ -65,13 +65,12 @@ static void free_locate(struct pl_locate *p)
 	free(p->image);
 }
 
-static void free_destroy(struct pl_destroy *p)
+static void free_action(struct pl_action *p)
 {
-	free(p->domain);
-	free(p->host);
+	action_target_clear(&p->t);
 	free(p->confirm);
 	if (p->have_plan)
-		destroy_plan_clear(&p->plan);
+		action_ops[p->act].free_plan(&p->plan);
 }
 
 static void free_scan(struct pl_scan *p)
@@ -87,6 +86,11 @@ static void free_found(struct pl_found *p)
 static void free_progress(struct pl_progress *p)
 {
 	(void)p;
+}
+
+static void free_fences(struct pl_fences *p)
+{
+	blocklist_fences_free(&p->f);
 }
 
 /* Which payload each kind carries, to free the right one. */
@@ -281,22 +285,21 @@ static void run_locate(struct job *j, struct jobs *js)
 	j->rc = chain_locate(work_of(j)->ch, p->spec, &p->pool, &p->image, &j->err);
 }
 
+/* The action's own plan function (ACTION_INFO), read fresh. */
 static void run_prepare(struct job *j, struct jobs *js)
 {
-	struct pl_destroy *p = &work_of(j)->u.destroy;
-	j->rc = destroy_prepare(work_of(j)->ch, p->domain, p->host, &p->plan, &j->err);
+	struct pl_action *p = &work_of(j)->u.action;
+	j->rc = action_ops[p->act].prepare(work_of(j), p, &j->err);
 	p->have_plan = j->rc == 0;
 }
 
-static void run_destroy(struct job *j, struct jobs *js)
+/* The action's own act (ACTION_INFO): it re-checks and writes the audit record. */
+static void run_execute(struct job *j, struct jobs *js)
 {
 	struct work *w = j->data;
-	struct pl_destroy *p = &w->u.destroy;
-	struct destroy_checks checks = {
-		.read_only = w->o->read_only, .force = w->o->force, .confirmation = p->confirm,
-	};
-	j->rc = destroy_execute(w->ch, &p->plan, &checks, &j->err);
-	/* The next look at this image must ask Ceph and libvirt again. */
+	struct pl_action *p = &w->u.action;
+	j->rc = action_ops[p->act].execute(w, p, &j->err);
+	/* The next look at this image must ask Ceph, libvirt and OpenStack again. */
 	chain_forget(w->ch);
 }
 
@@ -336,6 +339,12 @@ static void run_scan(struct job *j, struct jobs *js)
 		.cancel = &j->cancel,  /* set by a newer scan, or by shutdown */
 	};
 	j->rc = chain_scan(work_of(j)->ch, p->pools.n ? &p->pools : NULL, &cb, &j->err);
+}
+
+/* The blocklist entries rbdwho made: Ceph's blocklist joined with the audit log. */
+static void run_fences(struct job *j, struct jobs *js)
+{
+	j->rc = blocklist_list(work_of(j)->ch, false, &work_of(j)->u.fences.f, &j->err);
 }
 
 static void (*const runners[])(struct job *, struct jobs *) = {

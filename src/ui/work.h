@@ -15,10 +15,12 @@
 #include "rbdwho/destroy.h"
 #include "rbdwho/jobs.h"
 #include "rbdwho/util.h"
+#include "action.h"
 
 /* Generation counters: bumped by the UI thread when a pane's subject changes,
  * read by workers to skip work nobody wants any more. */
-enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_COUNT };
+enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_FENCES,
+		GEN_COUNT };
 
 /* _(KIND, generation slot, runner (work.c), merger (UI thread), payload) */
 #define JOB_INFO(_) \
@@ -31,11 +33,12 @@ enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_
 	_(LOAD_IMAGE,    WATCHERS, run_load_image, merge_load_image,      image) \
 	_(RESOLVE,       HOLDERS,  run_resolve,    merge_resolve,         image) \
 	_(LOCATE,        DIALOG,   run_locate,     merge_locate,          locate) \
-	_(PREPARE,       DIALOG,   run_prepare,    dialog_merge_prepare,  destroy) \
-	_(DESTROY,       DIALOG,   run_destroy,    dialog_merge_destroy,  destroy) \
+	_(PREPARE,       DIALOG,   run_prepare,    dialog_merge_prepare,  action) \
+	_(EXECUTE,       DIALOG,   run_execute,    dialog_merge_execute,  action) \
 	_(SCAN,          SCAN,     run_scan,       scan_merge_end,        scan) \
 	_(SCAN_FOUND,    SCAN,     NULL,           scan_merge_found,      found) \
-	_(SCAN_PROGRESS, SCAN,     NULL,           scan_merge_progress,   progress)
+	_(SCAN_PROGRESS, SCAN,     NULL,           scan_merge_progress,   progress) \
+	_(FENCES,        FENCES,   run_fences,     fences_merge,          fences)
 
 enum job_kind {
 #define JOB_ENUM(k, slot, run, merge, payload) JOB_##k,
@@ -84,10 +87,12 @@ struct pl_image {
 struct pl_locate {
 	char *spec, *pool, *image;
 };
-struct pl_destroy {
-	char *domain, *host, *confirm;
-	struct destroy_plan plan;
+struct pl_action {
+	enum action_kind act;  /* prepare may change it: a destroy's plan may be a stop-qemu */
+	struct action_target t;
+	union action_plan plan;
 	bool have_plan;
+	char *confirm;  /* EXECUTE: what was typed */
 };
 struct pl_scan {
 	struct strvec pools;  /* empty: every pool */
@@ -98,10 +103,13 @@ struct pl_found {
 struct pl_progress {
 	struct scan_progress prog;
 };
+struct pl_fences {
+	struct blocklist_fences f;
+};
 
 #define JOB_PAYLOADS(_) \
 	_(connect) _(pools) _(pool_count) _(images) _(page) _(probe) _(image) _(locate) \
-	_(destroy) _(scan) _(found) _(progress)
+	_(action) _(scan) _(found) _(progress) _(fences)
 
 /* What every job of the browser carries, and its kind's payload. */
 struct work {

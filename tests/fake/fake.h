@@ -5,7 +5,9 @@
  * cluster. RBDWHO_FAKE picks a variant of the world: "" (the classic case and
  * its neighbours, and a pool "big" of 2,000 images), "down" (Ceph refuses),
  * "hang" (Ceph never answers), "big" (only a pool of $RBDWHO_FAKE_IMAGES,
- * default 100,000). */
+ * default 100,000), "fence" (no hung pool; blocklisting and deleting a volume
+ * succeed and change the world), "nocaps" (no hung pool; Ceph refuses the
+ * blocklist, Cinder the delete). */
 #ifndef RBDWHO_FAKE_H
 #define RBDWHO_FAKE_H
 
@@ -69,5 +71,15 @@ const struct fake_world *fake_world(void);
 bool fake_is(const char *word);
 /* Blocks for good (a backend that never answers); the browser abandons it. */
 void fake_hang(void);
+
+/* What remedies change (fake_changes.c), for the run: the OSD blocklist
+ * (fake_block returns whether addr was listed before) and deleted volumes. */
+bool fake_blocklisted(const char *addr);
+bool fake_block(const char *addr, bool on);
+struct strvec;
+void fake_blocklist_copy(struct strvec *out);
+void fake_delete_volume(const char *id);
+bool fake_volume_deleted(const char *id);
+bool fake_image_deleted(const char *image);  /* volume-ID of a deleted volume */
 
 #endif

@@ -81,7 +81,7 @@ static size_t pool_images(const char *pool, struct ceph_image_ref **out)
 	size_t n = 0, cap = w->nimages + (big ? w->big : 0);
 	*out = xcalloc(cap ? cap : 1, sizeof **out);
 	for (size_t i = 0; i < w->nimages; i++)
-		if (strcmp(w->images[i].pool, pool) == 0) {
+		if (strcmp(w->images[i].pool, pool) == 0 && !fake_image_deleted(w->images[i].name)) {
 			(*out)[n].name = xstrdup(w->images[i].name);
 			(*out)[n++].id = xstrdup(w->images[i].id);
 		}
@@ -144,7 +144,7 @@ static const struct fake_image *image_find(const char *pool, const char *name,
 	const struct fake_world *w = fake_world();
 	for (size_t i = 0; i < w->nimages; i++)
 		if (strcmp(w->images[i].pool, pool) == 0 && strcmp(w->images[i].name, name) == 0)
-			return &w->images[i];
+			return fake_image_deleted(name) ? NULL : &w->images[i];
 	char *end = NULL;
 	if (strcmp(pool, "big") == 0 && strncmp(name, "vol-", 4) == 0) {
 		unsigned long k = strtoul(name + 4, &end, 10);
@@ -189,10 +189,12 @@ static size_t copy_watchers(const struct fake_image *img, struct ceph_watcher **
 {
 	size_t n = 0;
 	*out = xcalloc(2, sizeof **out);
-	for (size_t i = 0; i < 2 && img->watchers[i].address; i++, n++) {
+	for (size_t i = 0; i < 2 && img->watchers[i].address; i++) {
+		if (fake_blocklisted(img->watchers[i].address))
+			continue;  /* its client is fenced: the OSDs dropped the watch */
 		(*out)[n].address = xstrdup(img->watchers[i].address);
 		(*out)[n].client = img->watchers[i].client;
-		(*out)[n].cookie = img->watchers[i].cookie;
+		(*out)[n++].cookie = img->watchers[i].cookie;
 	}
 	return n;
 }

@@ -91,7 +91,7 @@ int cinder_get_volume(struct os_client *c, const char *id, struct cinder_volume 
 {
 	const struct fake_world *w = fake_world();
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < w->nvolumes; i++)
+	for (size_t i = 0; i < w->nvolumes && !fake_volume_deleted(id); i++)
 		if (strcmp(w->volumes[i].id, id) == 0) {
 			out->id = xstrdup(id);
 			out->name = xstrdup(w->volumes[i].name);

@@ -56,6 +56,7 @@ static const struct fake_hypervisor hypervisors[] = {
 static const struct fake_volume volumes[] = {
 	{"9cd1ee91-0b2c-4e1a-9f00-0a0a0a0a0a0a", "data", "available"},
 	{"00000002-1111-2222-3333-444444444444", "web-data", "in-use"},
+	{"00000004-1111-2222-3333-444444444444", "scratch", "available"},  /* nothing holds it */
 };
 
 #define N(a) (sizeof a / sizeof a[0])
@@ -66,6 +67,23 @@ static const struct fake_world world = {
 	2000,
 };
 
+/* RBDWHO_FAKE=fence and nocaps: the same world without the hung pool, since a
+ * blocklist or a delete looks at every pool (and would wait on it for good). */
+static const struct fake_pool calm_pools[] = {
+	{"volumes", true, FAKE_POOL_OK},
+	{"vms", true, FAKE_POOL_OK},
+	{"images", true, FAKE_POOL_OK},
+	{".mgr", false, FAKE_POOL_OK},
+	{"broken", true, FAKE_POOL_FAIL},
+	{"big", true, FAKE_POOL_OK},
+};
+
+static const struct fake_world calm_world = {
+	calm_pools, images, domains, servers, hypervisors, volumes,
+	N(calm_pools), N(images), N(domains), N(servers), N(hypervisors), N(volumes),
+	2000,
+};
+
 /* RBDWHO_FAKE=big: one pool "big" of $RBDWHO_FAKE_IMAGES images (100,000 by
  * default), nothing else: bench 3's browser figures without a cluster. */
 static const struct fake_pool big_pools[] = {{"big", true, FAKE_POOL_OK}};
@@ -73,6 +91,8 @@ static const struct fake_pool big_pools[] = {{"big", true, FAKE_POOL_OK}};
 const struct fake_world *fake_world(void)
 {
 	static struct fake_world big;
+	if (fake_is("fence") || fake_is("nocaps"))
+		return &calm_world;
 	if (!fake_is("big"))
 		return &world;
 	if (!big.npools) {

@@ -39,12 +39,14 @@ run_one() {
 		echo "  exit $rc: $(head -c 300 "$dir/out")"
 		ok=0
 	fi
-	# Wall-clock figures (the scan's rate and duration) are not the screen's
-	# content: normalised on both sides.
+	# Wall-clock figures (the scan's rate and duration) and who ran the test
+	# when (an audit record's user and time) are not the screen's content:
+	# normalised on both sides.
 	local f
 	for f in "$dir"/*.screen; do
 		[ -f "$f" ] && LC_ALL=C.UTF-8 sed -E -i -e 's#[0-9]+/s  (took|left) [0-9]+s#N/s  \1 Ns#' \
-			-e '/ with watchers/ s# +│$# │#' "$f"
+			-e '/ with watchers/ s# +│$# │#' \
+			-e '/ at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/ { s#(by|rbdwho:) [^ ]+( \([^)]*\))? at [0-9T:-]+Z#\1 USER at TIME#; s#[ │]+$##; }' "$f"
 	done
 	local dumps
 	dumps=$(sed -n 's/^:dump //p' "$script")
