@@ -684,14 +684,7 @@ void ceph_watchers_free(struct ceph_watcher *v, size_t n)
 
 /* ---- the monitors' sessions ---- */
 
-/* One mon command's answer, with its buffers freed whatever happens. */
-struct mon_answer {
-	int rc;
-	char *out, *outs;
-	size_t outlen, outslen;
-};
-
-static void mon_answer_free(struct mon_answer *a)
+void mon_answer_free(struct mon_answer *a)
 {
 	rados_buffer_free(a->out);
 	rados_buffer_free(a->outs);

@@ -17,25 +17,13 @@
 
 #include "rbdwho/ceph_admin.h"
 #include "rbdwho/util.h"
+#include "ceph_internal.h"
 
 /* Between polls of the OSDs: short against a 10 s timeout, long against a mon
  * round trip. */
 #define ADMIN_POLL_MS 100
 
-struct admin_answer {
-	int rc;
-	char *out, *outs;
-	size_t outlen, outslen;
-};
-
-static void admin_answer_free(struct admin_answer *a)
-{
-	rados_buffer_free(a->out);
-	rados_buffer_free(a->outs);
-	memset(a, 0, sizeof(*a));
-}
-
-static int admin_mon_command(struct ceph_conn *c, const char *cmd, struct admin_answer *a)
+static int admin_mon_command(struct ceph_conn *c, const char *cmd, struct mon_answer *a)
 {
 	rados_t cl = ceph_rados_handle(c);
 	const char *cmds[] = {cmd};
@@ -49,7 +37,7 @@ static int admin_mon_command(struct ceph_conn *c, const char *cmd, struct admin_
 
 /* "<what>: <reason>" with the code kept meaningful: a refusal by cephx is
  * -EACCES and says which caps the command needs. */
-static int admin_fail(struct ceph_conn *c, const struct admin_answer *a, const char *what,
+static int admin_fail(struct ceph_conn *c, const struct mon_answer *a, const char *what,
                       struct rw_error *err)
 {
 	const char *user = ceph_conn_user(c);
@@ -150,7 +138,7 @@ static char *admin_blocklist_cmd(const char *op, const char *addr, unsigned expi
 
 int ceph_osdmap_epoch(struct ceph_conn *c, uint64_t *epoch, struct rw_error *err)
 {
-	struct admin_answer a;
+	struct mon_answer a;
 	int rc = admin_mon_command(c, "{\"prefix\":\"osd dump\",\"format\":\"json\"}", &a);
 	*epoch = 0;
 	if (rc < 0) {
@@ -161,7 +149,7 @@ int ceph_osdmap_epoch(struct ceph_conn *c, uint64_t *epoch, struct rw_error *err
 			rc = rw_error_set(err, -EPROTO, "the monitors answered `osd dump` without an epoch");
 		json_object_put(o);
 	}
-	admin_answer_free(&a);
+	mon_answer_free(&a);
 	return rc;
 }
 
@@ -170,7 +158,7 @@ static int admin_blocklist_op(struct ceph_conn *c, const char *op, const char *a
 {
 	char *cmd = admin_blocklist_cmd(op, addr, expire_s);
 	char *what = xasprintf("osd blocklist %s %s", op, addr);
-	struct admin_answer a;
+	struct mon_answer a;
 	int rc = admin_mon_command(c, cmd, &a);
 	if (rc < 0) {
 		struct rw_error e = {0};
@@ -180,7 +168,7 @@ static int admin_blocklist_op(struct ceph_conn *c, const char *op, const char *a
 		                             "'profile rbd' or 'allow *')"
 		                           : "");
 	}
-	admin_answer_free(&a);
+	mon_answer_free(&a);
 	free(what);
 	free(cmd);
 	if (epoch) {
@@ -210,7 +198,7 @@ int ceph_blocklist_rm(struct ceph_conn *c, const char *addr, uint64_t *epoch,
 int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, size_t *n,
                       struct rw_error *err)
 {
-	struct admin_answer a;
+	struct mon_answer a;
 	int rc = admin_mon_command(c, "{\"prefix\":\"osd blocklist ls\",\"format\":\"json\"}", &a);
 	*out = NULL;
 	*n = 0;
@@ -222,7 +210,7 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, si
 		rc = rw_error_set(err, -EPROTO,
 		                  "the monitors answered `osd blocklist ls` with something "
 		                  "other than a JSON list");
-	admin_answer_free(&a);
+	mon_answer_free(&a);
 	return rc;
 }
 
@@ -231,13 +219,13 @@ int ceph_blocklist_ls(struct ceph_conn *c, struct ceph_blocklist_entry **out, si
 /* The ids of the OSDs that are up, from `osd dump`. */
 static int admin_up_osds(struct ceph_conn *c, int **ids, size_t *n, struct rw_error *err)
 {
-	struct admin_answer a;
+	struct mon_answer a;
 	int rc = admin_mon_command(c, "{\"prefix\":\"osd dump\",\"format\":\"json\"}", &a);
 	*ids = NULL;
 	*n = 0;
 	if (rc < 0) {
 		rc = admin_fail(c, &a, "cannot read the OSD map", err);
-		admin_answer_free(&a);
+		mon_answer_free(&a);
 		return rc;
 	}
 	struct json_object *o = admin_json(a.out, a.outlen), *osds = NULL;
@@ -255,7 +243,7 @@ static int admin_up_osds(struct ceph_conn *c, int **ids, size_t *n, struct rw_er
 		}
 	}
 	json_object_put(o);
-	admin_answer_free(&a);
+	mon_answer_free(&a);
 	return rc;
 }
 
@@ -263,7 +251,7 @@ static int admin_up_osds(struct ceph_conn *c, int **ids, size_t *n, struct rw_er
 static int admin_osd_newest(struct ceph_conn *c, int id, uint64_t *newest, struct rw_error *err)
 {
 	const char *cmds[] = {"{\"prefix\":\"status\"}"};
-	struct admin_answer a = {0};
+	struct mon_answer a = {0};
 	rados_t cl = ceph_rados_handle(c);
 	char what[64];
 	snprintf(what, sizeof(what), "osd.%d status", id);
@@ -279,7 +267,7 @@ static int admin_osd_newest(struct ceph_conn *c, int id, uint64_t *newest, struc
 			rc = rw_error_set(err, -EPROTO, "%s: no newest_map in the answer", what);
 		json_object_put(o);
 	}
-	admin_answer_free(&a);
+	mon_answer_free(&a);
 	return rc;
 }
 
