@@ -118,6 +118,7 @@ int chain_new(const struct chain_opts *opts, struct chain **out, struct rw_error
 		return rc;
 	struct ceph_opts co = opts->ceph;
 	co.timeout_ms = ch->timeout_ms;
+	stage_say("connecting to Ceph");
 	rc = ceph_connect(&co, &ch->ceph, err);
 	if (rc < 0) {
 		chain_free(ch);

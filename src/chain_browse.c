@@ -20,6 +20,7 @@ int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *er
 {
 	char **v = NULL;
 	size_t n = 0;
+	stage_say("asking Ceph for its pools");
 	int rc = ceph_list_pools(ch->ceph, &v, &n, err);
 	if (rc < 0)
 		return rc;
@@ -88,6 +89,7 @@ int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 	struct strvec nss = {0};
 	int rc = 0;
 	*total = 0;
+	stage_say("asking Ceph for the images of pool %s", pool);
 	/* the default namespace first: a hung pool costs one timeout, not two */
 	if (!list_ns_images(ch, pool, "", page_size, page, user, total, &rc, err))
 		return rc;

@@ -167,6 +167,7 @@ static void ensure_host_procs(struct chain *ch, const char *host)
 	struct krbd_list maps = {0};
 	struct ssh_result res = {0};
 	struct rw_error err = {0};
+	stage_say("listing the processes on %s over ssh", host);
 	int rc = ssh_procs_list(ch->ssh, host, &procs, &maps, &res, &err);
 
 	pthread_mutex_lock(&ch->lock);
@@ -210,6 +211,7 @@ void chain_host_prefetch(struct chain *ch, const char *host, const char *uri)
 	if (!ch->ssh || host_procs_started(ch, host))
 		return;
 	struct ssh_result res;
+	stage_say("connecting to %s over ssh", host);
 	if (ssh_hosts_connect(ch->ssh, host, &res) < 0)
 		return;  /* the failure is the host's for the run: the resolvers report it */
 	/* libvirt (its own ssh session and handshake) on a thread of its own

@@ -133,6 +133,7 @@ static void load_cinder(struct chain *ch, struct image_view *iv)
 		return;
 	}
 	struct rw_error err = {0};
+	stage_say("asking Cinder about volume %s", iv->volume_uuid);
 	int rc = cinder_get_volume(ch->os, iv->volume_uuid, &iv->cinder, &err);
 	if (rc == 0)
 		iv->cinder_state = CINDER_FOUND;
@@ -150,6 +151,9 @@ static void load_watchers(struct chain *ch, struct image_view *iv)
 	size_t n = 0;
 	struct rw_error err = {0};
 	struct ceph_loc at = {iv->pool, iv->nspace, iv->image, iv->trashed ? iv->trash.id : NULL};
+	bool ns = iv->nspace && *iv->nspace;
+	stage_say("asking Ceph for the watchers of %s/%s%s%s", iv->pool, ns ? iv->nspace : "",
+		  ns ? "/" : "", iv->image);
 	if (ceph_list_watchers_at(ch->ceph, &at, &ws, &n, &err) < 0) {
 		iv->watchers_error = xstrdup(err.msg);
 		return;

@@ -9,6 +9,7 @@
 #include "rbdwho/nova_cache.h"
 #include "rbdwho/proc.h"
 #include "rbdwho/ssh.h"
+#include "rbdwho/stage.h"
 #include "rbdwho/virt.h"
 
 struct domain_cache {

@@ -37,6 +37,7 @@ static void nova_ask(struct chain *ch, const char *uuid, bool fresh, struct nova
 		return;
 	}
 	struct rw_error err = {0};
+	stage_say("asking Nova about instance %s", uuid);
 	int rc = nova_get_server(ch->os, uuid, &out->server, &err);
 	if (rc == 0) {
 		out->state = NOVA_FOUND;
@@ -275,6 +276,7 @@ void chain_ensure_domains(struct chain *ch, const char *uri)
 	char *open_uri = chain_libvirt_open_uri(ch, uri);
 	bool slot = chain_libvirt_slot_take(ch, uri);
 	ssh_trace(uri, "libvirt list start");
+	stage_say("asking libvirt at %s for its domains", uri);
 	int rc = virt_list_domains(open_uri, ch->timeout_ms, &list, &err);
 	ssh_trace(uri, "libvirt list end");
 	chain_libvirt_slot_give(ch, slot);
@@ -503,6 +505,7 @@ void chain_resolve_watcher(struct chain *ch, const struct image_view *iv,
 {
 	if (w->resolved)
 		return;
+	stage_say("finding the host of %s", w->address);
 	bool local = chain_map_watcher_host(ch, w);
 	if (!local && w->host)  /* the host's process list and libvirt list at once */
 		chain_host_prefetch(ch, w->host, w->libvirt_uri);

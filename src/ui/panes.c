@@ -120,9 +120,19 @@ static void draw_pane(struct ui *ui, int i)
 					  draw_attr(ui, EL_ERROR)) - 1;
 			continue;
 		}
-		if (y == 0 && p->nvis == 0 && p->state == PANE_LOADING)
-			msg = ui->ascii ? "loading..." : "loading…";
-		else if (y == (p->nvis ? inner_h - 1 : 0) && p->state == PANE_ERROR)
+		if (y == 0 && p->nvis == 0 && p->state == PANE_LOADING) {
+			/* what it waits for, and from whom: a hung backend has a name */
+			char stage[200], *line;
+			work_stage_text(pane_ops[i].slot, stage, sizeof stage);
+			line = xasprintf("%s%s%s", ui->ascii ? "loading..." : "loading…",
+					 *stage ? " " : "", stage);
+			int room = inner_h > 3 ? 3 : inner_h;
+			y += draw_wrapped(ui, r.y + 1, r.x + 1, r.w - 2, room, line,
+					  draw_attr(ui, EL_DIM)) - 1;
+			free(line);
+			continue;
+		}
+		if (y == (p->nvis ? inner_h - 1 : 0) && p->state == PANE_ERROR)
 			msg = p->error, el = EL_ERROR;
 		else if (y == 0 && p->nvis == 0 && p->nrows)
 			msg = "nothing matches the filter";
@@ -373,8 +383,8 @@ const char *holders_empty(struct ui *ui)
 }
 
 const struct pane_ops pane_ops[UP_COUNT] = {
-#define PANE_ROW(e, title, free_data, load, reload, aux, empty, details, cut, width) \
-	[UP_##e] = {title, free_data, load, reload, aux, empty, details, CUT_##cut, width},
+#define PANE_ROW(e, title, free_data, load, reload, aux, empty, details, cut, width, slot) \
+	[UP_##e] = {title, free_data, load, reload, aux, empty, details, CUT_##cut, width, GEN_##slot},
 	PANE_INFO(PANE_ROW)
 #undef PANE_ROW
 };

@@ -40,6 +40,7 @@ static void submit(struct ui *ui, struct job *j)
 static void bump(struct ui *ui, enum gen_slot s)
 {
 	atomic_fetch_add(&ui->gen[s], 1);
+	work_stage_clear(s);  /* the old subject's wait is not the new one's */
 }
 
 static void set_str(char **dst, const char *src)

@@ -20,7 +20,8 @@
 #include "work.h"
 
 /* _(PANE, title, row data free, load, reload, right column, empty message,
- *   details, where a long row is cut, width in % of the screen): the browser's
+ *   details, where a long row is cut, width in % of the screen, the generation
+ *   slot of the jobs that fill it (whose stage "loading…" names)): the browser's
  * panes left to right; panes.c turns each row into a pane_ops, and the loop,
  * the drawing and refresh go through that table. load() starts what the
  * selection on the pane's left now asks for (false: nothing to its right yet);
@@ -28,13 +29,13 @@
  * Rows are cut where they are alike: image names differ at the start
  * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
 #define PANE_INFO(_) \
-	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16) \
-	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32) \
-	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24) \
-	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28)
+	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16, POOLS) \
+	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32, IMAGES) \
+	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24, WATCHERS) \
+	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28, HOLDERS)
 
 enum ui_pane {
-#define PANE_ENUM(e, title, free_data, load, reload, aux, empty, details, cut, width) UP_##e,
+#define PANE_ENUM(e, title, free_data, load, reload, aux, empty, details, cut, width, slot) UP_##e,
 	PANE_INFO(PANE_ENUM)
 #undef PANE_ENUM
 	UP_COUNT
@@ -62,6 +63,7 @@ struct pane_ops {
 	void (*details)(struct ui *ui, struct detail_lines *l);  /* while the pane has the focus */
 	enum draw_cut cut;
 	int width;  /* % of the screen; the last pane takes what is left */
+	enum gen_slot slot;  /* its jobs' slot: what "loading…" waits for */
 };
 extern const struct pane_ops pane_ops[UP_COUNT];
 
@@ -227,7 +229,7 @@ const char *draw_spinner(struct ui *ui);
 const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 
 /* panes.c and ui.c: each pane's operations (PANE_INFO) */
-#define PANE_DECL(e, title, free_data, load, reload, aux, empty, details, cut, width) \
+#define PANE_DECL(e, title, free_data, load, reload, aux, empty, details, cut, width, slot) \
 	bool load(struct ui *ui); void reload(struct ui *ui); const char *empty(struct ui *ui); \
 	void details(struct ui *ui, struct detail_lines *l);
 PANE_INFO(PANE_DECL)

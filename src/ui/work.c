@@ -1,9 +1,12 @@
 /* work.c — what the browser's workers do: each job kind (work.h's JOB_INFO)
  * calls the chain — never a backend — fills its payload and returns. Nothing
  * here touches ncurses or the UI state; results go back as jobs. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rbdwho/stage.h"
 #include "ui_internal.h"
 
 #define IMAGES_PAGE 500  /* rows per streamed page of the images pane */
@@ -353,6 +356,44 @@ static void (*const runners[])(struct job *, struct jobs *) = {
 #undef KIND_RUN
 };
 
+/* ---- what each slot's job waits for (stage.h) ---- */
+
+static pthread_mutex_t stage_lock = PTHREAD_MUTEX_INITIALIZER;
+static char stage_text[GEN_COUNT][200];
+
+void work_stage_clear(enum gen_slot slot)
+{
+	pthread_mutex_lock(&stage_lock);
+	stage_text[slot][0] = '\0';
+	pthread_mutex_unlock(&stage_lock);
+}
+
+void work_stage_text(enum gen_slot slot, char *buf, size_t n)
+{
+	pthread_mutex_lock(&stage_lock);
+	snprintf(buf, n, "%s", stage_text[slot]);
+	pthread_mutex_unlock(&stage_lock);
+}
+
+/* A stale job (its slot moved on) must not label the new subject's wait. */
+static void on_stage(const char *text, void *user)
+{
+	const struct job *j = user;
+	const struct work *w = j->data;
+	enum gen_slot slot = kind_slot[j->kind];
+	pthread_mutex_lock(&stage_lock);
+	if (!w->live_gen || atomic_load(w->live_gen) == j->gen)
+		snprintf(stage_text[slot], sizeof stage_text[slot], "%s", text);
+	pthread_mutex_unlock(&stage_lock);
+}
+
+static void run_staged(struct job *j, struct jobs *js)
+{
+	stage_hook(on_stage, j);
+	runners[j->kind](j, js);
+	stage_hook(NULL, NULL);
+}
+
 struct job *work_job(struct ui *ui, enum job_kind kind)
 {
 	struct job *j = xcalloc(1, sizeof *j);
@@ -360,7 +401,7 @@ struct job *work_job(struct ui *ui, enum job_kind kind)
 	enum gen_slot slot = kind_slot[kind];
 	j->kind = (int)kind;
 	j->gen = atomic_load(&ui->gen[slot]);
-	j->run = runners[kind];
+	j->run = runners[kind] ? run_staged : NULL;
 	j->free = work_free_job;
 	j->data = w;
 	w->ch = ui->ch;

@@ -131,6 +131,15 @@ struct work *work_of(struct job *j);
 /* The generation slot of a kind (from JOB_INFO). */
 enum gen_slot work_slot(enum job_kind kind);
 
+/* What the running job of a slot waits for now, in the chain's words
+ * (stage.h: "asking Nova about instance …"), for a pane's "loading…" line.
+ * Only the slot's current generation writes it; the UI thread clears it when
+ * it asks for something new. Kept for the whole process: a worker abandoned
+ * on a hung backend at quit may still write. */
+void work_stage_clear(enum gen_slot slot);
+/* The text ("" when none), sanitised for the terminal by the caller. */
+void work_stage_text(enum gen_slot slot, char *buf, size_t n);
+
 /* The mergers, each on the UI thread (ui.c, dialog.c, scan.c). */
 #define JOB_MERGE_DECL(k, slot, run, merge, payload) void merge(struct ui *ui, struct job *j);
 JOB_INFO(JOB_MERGE_DECL)

@@ -1,11 +1,13 @@
 # Nova hangs 20 s: the holder pane spins, yet every key works — cursor moves,
-# "/" filters, ":" goes elsewhere, "?" helps — and q quits at once.
+# "/" filters, ":" goes elsewhere, "?" helps — and q quits at once. The
+# holders pane says what it waits for: Nova.
 test_main() {
 	"$SANDBOX_BIN/osdata" "$SANDBOX" fault nova '{"delay_ms":20000}' >/dev/null
 	ui_start --goto "$CLASSIC_VOL"
 	ui_wait 'Watchers \(1\)'
 	ui_wait '[0-9]+ jobs?'                     # the resolve is stuck in Nova
 	ui_wait 'Holders \(0\) ⟳'
+	ui_wait 'loading… asking Nova'             # the wait has a name
 	ui_keys Left                               # images pane
 	local ms
 	ms=$(ui_latency '▶volume-00000008' Up)
