@@ -1,6 +1,7 @@
 /* script.c — the browser driven by a file, for tests (like tig's TIG_SCRIPT):
  * one command a line — a key name (`j`, `<Down>`, `<Enter>`, `C-c`), `:type TEXT`
- * (each character as a key), `:wait-idle` (until no job is in flight), `:dump PATH`
+ * (each character as a key), `:wait-idle` (until no job is in flight),
+ * `:wait-stage` (until every loading pane says what it waits for), `:dump PATH`
  * (the screen as text), `:resize COLSxLINES`, `:quit`. `#` starts a comment.
  * The screen is a terminal nobody sees; the script's end quits. */
 #include <limits.h>
@@ -77,8 +78,9 @@ static char *trim(char *s)
 /* One command; false when the script should pause (waiting for idle). */
 static bool script_command(struct ui *ui, char *cmd)
 {
-	if (strcmp(cmd, ":wait-idle") == 0) {
+	if (strcmp(cmd, ":wait-idle") == 0 || strcmp(cmd, ":wait-stage") == 0) {
 		ui->script_waiting = true;
+		ui->script_wait_stage = cmd[6] == 's';
 		ui->script_wait_since = clock_ms();
 		return false;
 	}
@@ -105,10 +107,23 @@ static bool script_command(struct ui *ui, char *cmd)
 	return true;
 }
 
+/* Every pane still loading has its job's stage (work_stage_text) to show. */
+static bool stages_named(struct ui *ui)
+{
+	for (int i = 0; i < UP_COUNT; i++) {
+		char stage[8];
+		work_stage_text(pane_ops[i].slot, stage, sizeof stage);
+		if (ui->panes[i].state == PANE_LOADING && ui->panes[i].nvis == 0 && !*stage)
+			return false;
+	}
+	return true;
+}
+
 void script_step(struct ui *ui)
 {
 	if (ui->script_waiting) {
-		if (!ui_idle(ui) && clock_ms() - ui->script_wait_since < SCRIPT_IDLE_MAX_MS)
+		bool done = ui->script_wait_stage ? stages_named(ui) : ui_idle(ui);
+		if (!done && clock_ms() - ui->script_wait_since < SCRIPT_IDLE_MAX_MS)
 			return;
 		ui->script_waiting = false;
 	}

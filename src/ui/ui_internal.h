@@ -184,6 +184,7 @@ struct ui {
 
 	FILE *script;
 	bool headless, script_waiting;
+	bool script_wait_stage;  /* :wait-stage: until every loading pane names its wait */
 	int64_t script_wait_since;
 	int script_line;
 };
