@@ -3,7 +3,9 @@
 # (a cephx user without the caps for `osd blocklist`) — a named failure, exit
 # 4, nothing claimed done, nothing in Ceph's blocklist, the attempt audited; and
 # the OSD stopped, so no pool can be probed for the address — not known what a
-# blocklist would cut: exit 4, nothing done, the pools named, within the timeout. Boots its own sandbox.
+# blocklist would cut: exit 4, nothing done, the pools named, within the timeout; and
+# a client that watches again once its blocklist entry expires: the fence is no
+# longer listed as one, and the watcher is back, with its holder. Boots its own sandbox.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -14,8 +16,10 @@ TMO=2                                   # seconds per backend call in these runs
 D=$(mktemp -d /tmp/rbdwho-faults-bl.XXXXXX)
 W=$(mktemp -d /tmp/rbdwho-faults-bl-work.XXXXXX)
 OSD_PID=
+REWATCH_PID=
 cleanup() {
   [ -n "$OSD_PID" ] && kill -CONT "$OSD_PID" 2>/dev/null
+  [ -n "$REWATCH_PID" ] && kill "$REWATCH_PID" 2>/dev/null
   "$SB/down" "$D" >/dev/null 2>&1
   rm -rf "$W"
 }
@@ -57,6 +61,58 @@ rc_is 4 && [ "$g" = no-watch ] && printf '%s' "$p" | grep -q "volumes" &&
   ! ceph osd blocklist ls 2>/dev/null | grep -qF "$ADDR" && bounded $((TMO * 2 + 2)) || ok=1
 row ceph "blocklist with the OSD stopped" "exit 4, gate no-watch, the pools named, ~one timeout (pools probed at once)" \
   "$(rc_text), $g, ${SECS}s: ${p:0:90}" $ok
+
+# A client that watches again as soon as it may: a librados watch on the
+# image's header, re-made after the OSD drops it (blocklisted), until the
+# entry expires. (librbd in a qemu gives up once blocklisted; a client that
+# reconnects does not.) The image is named in its argv, so it is a holder.
+IMG3=volumes/volume-$(uuid)
+rbd create --size 16 "$IMG3"
+HDR=rbd_header.$(rbd info "$IMG3" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+cat >"$W/rewatch.py" <<'PY'
+import rados, sys, threading, time
+conf, pool, obj, _image, ready = sys.argv[1:6]
+cluster = rados.Rados(conffile=conf)
+cluster.connect()
+io = cluster.open_ioctx(pool)
+dropped = threading.Event()
+watch = io.watch(obj, lambda *a: None, lambda *a: dropped.set())
+open(ready, "w").close()
+while True:
+    if dropped.wait(0.2):
+        try:
+            watch = io.watch(obj, lambda *a: None, lambda *a: dropped.set())
+            dropped.clear()
+        except rados.Error:
+            time.sleep(0.5)
+PY
+/usr/bin/python3 "$W/rewatch.py" "$CEPH_CONF" volumes "$HDR" "rbd:$IMG3" "$W/rewatch.ready" \
+  >"$W/rewatch.log" 2>&1 &
+REWATCH_PID=$!
+watcher_of() { rbd status "$1" --format json 2>/dev/null | python3 -c 'import json,sys
+w=json.load(sys.stdin)["watchers"]; print(w[0]["address"] if w else "")'; }
+for _ in $(seq 100); do [ -e "$W/rewatch.ready" ] && [ -n "$(watcher_of "$IMG3")" ] && break; sleep 0.1; done
+ADDR3=$(watcher_of "$IMG3")
+run_find expire -- --config "$W/rbdwho.conf" blocklist "$ADDR3" --expire 5s --force --yes --json
+o=$(q 'd["outcome"]'); g=$(q 'd["watch_gone"]')
+# Back once Ceph drops the expired entry (the monitors check expiries on their tick).
+back=1
+for _ in $(seq 60); do [ "$(watcher_of "$IMG3")" = "$ADDR3" ] && { back=0; break; }; sleep 0.5; done
+"$RBDWHO" --timeout "$TMO" --config "$W/rbdwho.conf" blocklist --list --json >"$W/fences.json" 2>/dev/null
+"$RBDWHO" --timeout "$TMO" --config "$W/rbdwho.conf" find "$IMG3" --json >"$W/back.json" 2>/dev/null
+listed=$(python3 -c 'import json,sys; print(any(f["address"]==sys.argv[2] for f in json.load(open(sys.argv[1]))["fences"]))' "$W/fences.json" "$ADDR3" 2>/dev/null)
+seen=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+w=[w for w in d["watchers"] if w["address"]==sys.argv[2]]
+print(w[0]["verdict"] if w and w[0]["holders"] else "none")' "$W/back.json" "$ADDR3" 2>/dev/null)
+ok=0
+[ "$o" = blocklisted ] && [ "$g" = True ] && [ "$back" = 0 ] && [ "$listed" = False ] &&
+  [ -n "$seen" ] && [ "$seen" != none ] && [ "$seen" != DEAD ] || ok=1
+row ceph "the watch comes back after the blocklist expires" \
+  "blocklisted and gone, then back; no longer listed as a fence; find shows it held, not DEAD" \
+  "$o, gone $g, back $([ "$back" = 0 ] && echo yes || echo no), listed $listed, find: $seen" $ok
+kill "$REWATCH_PID" 2>/dev/null
+wait "$REWATCH_PID" 2>/dev/null
+REWATCH_PID=
 
 echo
 print_matrix
