@@ -14,7 +14,8 @@ void chain_load_clones(struct chain *ch, struct image_view *iv)
 	struct rw_error err = {0};
 	if (!ch->ceph)  /* destroy's chain: no Ceph, clones not looked at */
 		return;
-	if (ceph_clone_info(ch->ceph, iv->pool, iv->image, &iv->clones, &err) < 0)
+	struct ceph_loc at = {iv->pool, iv->nspace, iv->image, iv->trashed ? iv->trash.id : NULL};
+	if (ceph_clone_info(ch->ceph, &at, &iv->clones, &err) < 0)
 		iv->clones_error = xstrdup(err.msg);
 	else
 		iv->clones_known = true;

@@ -30,11 +30,11 @@ struct ceph_clone_info {
 	size_t nchildren;
 };
 
-/* Fills out for pool/image: 0, or a negative code with err set (-ENOENT when
+/* Fills out for the image at (in its namespace, or by its trash id): 0, or a negative code with err set (-ENOENT when
  * the image is gone). A child that cannot be opened is kept, with its snap
  * NULL and nwatchers -1 (not an error of the whole call: its name is known). */
-int ceph_clone_info(struct ceph_conn *c, const char *pool, const char *image,
-		    struct ceph_clone_info *out, struct rw_error *err);
+int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
+		    struct rw_error *err);
 void ceph_clone_info_clear(struct ceph_clone_info *ci);
 
 /* "pool/image@snap" or "pool/ns/image@snap" (no "@snap" when snap is NULL); malloc'd. */

@@ -2,7 +2,8 @@
  * librbd's rbd_get_parent and rbd_list_children3. rbd_list_children3 on an
  * image opened at its head lists the clones of every snapshot; each child is
  * then opened (by id, so a trashed child works too) to read which snapshot it
- * hangs from, and its watchers are listed by name. */
+ * hangs from, and its watchers are listed where it is (its namespace, or by
+ * id in the trash). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "rbdwho/ceph.h"
 #include "rbdwho/ceph_clone.h"
 #include "rbdwho/util.h"
+#include "ceph_internal.h"
 
 /* librados codes as rbdwho's (as ceph.c maps them): anything unnamed is -EIO. */
 static int clone_code(int rc)
@@ -86,17 +88,17 @@ static int read_parent(rbd_image_t img, struct ceph_clone_ref *out, bool *has)
 	return 0;
 }
 
-/* A child's watchers, through ceph.c's own listing (one more read-only open):
- * -1 when they cannot be listed here (a trashed child has no name to open, a
- * namespaced one is not yet reachable through ceph_list_watchers). */
-static int child_watchers(struct ceph_conn *c, const struct ceph_clone_ref *child)
+/* A child's watchers, through ceph.c's own listing (one more read-only open,
+ * in its namespace, or by id when it is in the trash); -1 when they cannot be
+ * listed. */
+static int child_watchers(struct ceph_conn *c, const struct ceph_clone_ref *child,
+			  const char *id)
 {
-	if (child->trash || child->nspace)
-		return -1;
+	struct ceph_loc at = {child->pool, child->nspace, child->image, child->trash ? id : NULL};
 	struct ceph_watcher *w = NULL;
 	size_t n = 0;
 	struct rw_error err = {0};
-	if (ceph_list_watchers(c, child->pool, child->image, &w, &n, &err) < 0)
+	if (ceph_list_watchers_at(c, &at, &w, &n, &err) < 0)
 		return -1;
 	ceph_watchers_free(w, n);
 	return (int)n;
@@ -128,7 +130,7 @@ static void read_child(struct ceph_conn *c, const rbd_linked_image_spec_t *spec,
 		}
 		clone_ref_clear(&parent);
 		rbd_close(img);
-		out->nwatchers = child_watchers(c, out);
+		out->nwatchers = child_watchers(c, out, spec->image_id);
 	}
 	rados_ioctx_destroy(io);
 }
@@ -163,26 +165,19 @@ static int read_children(struct ceph_conn *c, rbd_image_t img, struct ceph_clone
 	return 0;
 }
 
-int ceph_clone_info(struct ceph_conn *c, const char *pool, const char *image,
-		    struct ceph_clone_info *out, struct rw_error *err)
+int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
+		    struct rw_error *err)
 {
+	const char *pool = at->pool, *image = at->image;
 	memset(out, 0, sizeof *out);
-	rados_t cl = c ? ceph_rados_handle(c) : NULL;
-	if (!cl)
+	if (!c || !ceph_rados_handle(c))
 		return rw_error_set(err, -EIO, "no Ceph connection to read the clones of '%s/%s'",
 				    pool, image);
 	rados_ioctx_t io;
 	rbd_image_t img;
-	int rc = rados_ioctx_create(cl, pool, &io);
+	int rc = ceph_open_image(c, at, &io, &img, err);
 	if (rc < 0)
-		return rw_error_set(err, clone_code(rc), "cannot open pool '%s': %s", pool,
-				    strerror(-rc));
-	rc = rbd_open_read_only(io, image, &img, NULL);
-	if (rc < 0) {
-		rados_ioctx_destroy(io);
-		return rw_error_set(err, clone_code(rc), "cannot open image '%s/%s': %s", pool, image,
-				    strerror(-rc));
-	}
+		return rc;
 	const char *what = "its parent";
 	rc = read_parent(img, &out->parent, &out->has_parent);
 	if (rc == 0) {
