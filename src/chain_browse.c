@@ -147,6 +147,7 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = (struct chain_probe_row){.size = 0, .nwatchers = -1};
+	stage_say("probing the watchers of %zu images of pool %s", n, pool);
 	for (size_t i = 0; i < n;) {
 		char *ns = row_ns(images[i].name);
 		size_t end = i + 1;
@@ -172,6 +173,7 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 		struct rw_error e = {0};
 		char *ns = NULL, *name = NULL;
 		struct ceph_loc at = {.pool = pool};
+		stage_say("reading image sizes: %zu of %zu in pool %s", i + 1, n, pool);
 		if (volspec_split_ns(images[i].name, &ns, &name) == 0) {
 			at.nspace = ns;
 			at.image = name;

@@ -302,6 +302,15 @@ void pools_details(struct ui *ui, struct detail_lines *l)
 static void draw_details(struct ui *ui, struct rect r)
 {
 	struct detail_lines l = {0};
+	/* what the focused pane, or one it feeds, is waiting for, and from whom */
+	for (int i = ui->focus; i < UP_COUNT; i++) {
+		char stage[200];
+		work_stage_text(pane_ops[i].slot, stage, sizeof stage);
+		if (*stage) {
+			detail_add(&l, EL_DIM, "waiting", "%s", stage);
+			break;
+		}
+	}
 	pane_ops[ui->focus].details(ui, &l);
 	draw_box(ui, r, "Details", false);
 	int y = r.y + 1, inner = r.w - 2;

@@ -387,11 +387,13 @@ static void on_stage(const char *text, void *user)
 	pthread_mutex_unlock(&stage_lock);
 }
 
+/* Only while a job runs does its slot wait for something. */
 static void run_staged(struct job *j, struct jobs *js)
 {
 	stage_hook(on_stage, j);
 	runners[j->kind](j, js);
 	stage_hook(NULL, NULL);
+	on_stage("", j);
 }
 
 struct job *work_job(struct ui *ui, enum job_kind kind)

@@ -132,7 +132,8 @@ struct work *work_of(struct job *j);
 enum gen_slot work_slot(enum job_kind kind);
 
 /* What the running job of a slot waits for now, in the chain's words
- * (stage.h: "asking Nova about instance …"), for a pane's "loading…" line.
+ * (stage.h: "asking Nova about instance …"), for a pane's "loading…" line and
+ * the details pane; "" when no job of the slot runs.
  * Only the slot's current generation writes it; the UI thread clears it when
  * it asks for something new. Kept for the whole process: a worker abandoned
  * on a hung backend at quit may still write. */
