@@ -168,6 +168,7 @@ static char *host_from_mon(struct chain *ch, struct watcher_view *w)
 		pthread_mutex_lock(&ch->lock);
 		s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
 	}
+	w->session_live = s != NULL;
 	if (s && !str_empty(s->entity_name))
 		w->cephx_user = xstrdup(s->entity_name);
 	if (s)
@@ -462,6 +463,16 @@ static void judge_watcher(struct watcher_view *w)
 	if (!w->host) {
 		w->verdict = VERDICT_UNKNOWN;
 		w->reason = xasprintf("address %s maps to no known host", w->addr.ip);
+		return;
+	}
+	/* A client whose monitor session is live runs somewhere: a program whose
+	 * command line does not name the image (a tool of its own on librados)
+	 * is not found by its argv, and must not be called dead. */
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error && w->session_live) {
+		w->verdict = VERDICT_UNKNOWN;
+		w->reason = xasprintf("no process on %s names the image, yet client.%llu still has a "
+				      "monitor session: a program rbdwho does not recognise holds it",
+				      w->host, (unsigned long long)w->client);
 		return;
 	}
 	if (w->nholders == 0 && w->procs_checked && !w->holders_error) {

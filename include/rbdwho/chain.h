@@ -29,7 +29,8 @@ enum verdict {
 	VERDICT_ATTACHED,     /* Nova knows the instance */
 	VERDICT_ORPHAN,       /* Nova said 404 (or DELETED) while the holder still runs */
 	VERDICT_DEAD_CLIENT,  /* a watcher's host was fully checked and no running process
-				 there has the image open: the watch outlived its client */
+				 there has the image open, and no monitor lists a session
+				 of its client: the watch outlived its client */
 	VERDICT_CONFLICT,     /* Nova knows the instance but contradicts what runs (Nova
 				 places it elsewhere, says SHUTOFF/SHELVED, or two qemus
 				 carry its UUID): contradiction.h names the kind */
@@ -135,6 +136,7 @@ struct watcher_view {
 	bool resolved;        /* host, holders and verdicts filled in */
 	enum verdict verdict;
 	char *reason;
+	bool session_live;     /* a monitor lists a session of this client now: it runs */
 };
 
 enum cinder_state {

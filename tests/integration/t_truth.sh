@@ -94,6 +94,33 @@ else
     pass "killed qemu: no ORPHAN, no destroy advice" || fail "killed qemu: no ORPHAN, no destroy advice"
 fi
 
+# --- a live client whose command line names no image (a program of its own on
+# librados, watching the header): no process is found, but its monitor session
+# is live, so it is not called dead
+LV=$(new_uuid)
+mkimg "volumes/volume-$LV" || fail "rbd create"
+LHDR=rbd_header.$(rbd info "volumes/volume-$LV" --format json | json_get /dev/stdin 'd["id"]')
+cat >"$T/watch.py" <<'PY'
+import rados, sys, time
+cluster = rados.Rados(conffile=sys.argv[1])
+cluster.connect()
+io = cluster.open_ioctx(sys.argv[2])
+w = io.watch(sys.argv[3], lambda *a: None)
+open(sys.argv[4], "w").close()
+while True:
+    time.sleep(1)
+PY
+/usr/bin/python3 "$T/watch.py" "$CEPH_CONF" volumes "$LHDR" "$T/watch.ready" >/dev/null 2>&1 &
+lpid=$!
+for _ in $(seq 100); do [ -e "$T/watch.ready" ] && break; sleep 0.1; done
+"$RBDWHO" find "$LV" --json >"$T/live.json"; rc=$?
+kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+[ "$(q live.json 'len(d["watchers"])')" = 1 ] &&
+  [ "$(q live.json 'd["watchers"][0]["verdict"]')" = UNKNOWN ] &&
+  q live.json 'd["watchers"][0]["reason"]' | grep -q "monitor session" &&
+  pass "a live client naming no image: UNKNOWN, not DEAD (its monitor session)" ||
+  fail "a live client naming no image: UNKNOWN, not DEAD (exit $rc, $(q live.json 'd["watchers"][0]["verdict"]'))"
+
 # --- a libvirt domain whose qemu was killed: shut off, not a holder
 if [ ! -x "$SB/libvirt-up" ] || ! command -v virsh >/dev/null; then
   echo "  skip  libvirt part: no libvirt-up or virsh"
