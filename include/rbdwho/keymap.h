@@ -38,7 +38,8 @@
 	_(BLOCKLIST, "blocklist", "B",                 "blocklist the selected watcher's client (dead, unreachable or ORPHAN)") \
 	_(DELETE_VOLUME, "delete-volume", "X",         "delete the image's Cinder volume (available, no attachment, no watcher)") \
 	_(FENCES,    "fences",    "F",                 "the blocklist entries rbdwho made (u removes one)") \
-	_(UNFENCE,   "unfence",   "u",                 "in the fences view: remove the selected blocklist entry")
+	_(UNFENCE,   "unfence",   "u",                 "in the fences view: remove the selected blocklist entry") \
+	_(UNLOCK,    "unlock",    "U",                 "break the image's stale lock (its owner no longer watches it)")
 
 enum request {
 	REQ_NONE = 0,

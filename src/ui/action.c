@@ -47,6 +47,6 @@ void action_target_image(struct ui *ui, struct action_target *t)
 	if (!ui->iv)
 		return;
 	t->pool = xstrdup(ui->iv->pool);
-	t->image = xstrdup(ui->iv->image);
+	t->image = xstrdup(ui->iv->chain_name);  /* NS/IMAGE in a namespace */
 	t->volume = xstrdup(ui->iv->volume_uuid);
 }

@@ -1,6 +1,7 @@
 /* action.h — the browser's remedy actions, declared once in ACTION_INFO:
  * destroy a domain, stop a qemu libvirt does not manage, blocklist a watcher's
- * client, delete a Cinder volume, remove a blocklist entry. Each row names its
+ * client, delete a Cinder volume, remove a blocklist entry, break a stale
+ * lock. Each row names its
  * texts and the functions that make it differ; the one action dialog
  * (dialog.c) runs every row the same way: the plan read fresh on a worker
  * (prepare), the gate, the typed confirmation, the act on a worker (execute,
@@ -18,6 +19,7 @@
 #include "rbdwho/destroy.h"
 #include "rbdwho/error.h"
 #include "rbdwho/keymap.h"
+#include "rbdwho/unlock.h"
 
 /* _(ACTION, "name", request, "title", "what is typed", "verb",
  *   "asking (while preparing)", "doing (while executing)", "done word",
@@ -58,7 +60,12 @@
 	  "address", "remove the entry", "Reading Ceph's blocklist again…", \
 	  "Removing the entry…", "Removed the entry for", act_unfence_open, act_unfence_prepare, \
 	  act_unfence_gate, act_unfence_facts, act_unfence_typed, act_unfence_execute, \
-	  act_unfence_manual, act_unfence_done, act_unfence_free)
+	  act_unfence_manual, act_unfence_done, act_unfence_free) \
+	_(UNLOCK, "unlock", UNLOCK, "Break a stale lock (rbd lock rm)", "POOL/IMAGE", "break it", \
+	  "Reading the lockers, the watchers and the OSD blocklist again…", \
+	  "Breaking the lock (librbd also blocklists the locker)…", "Broke the lock of", \
+	  act_unlock_open, act_unlock_prepare, act_unlock_gate, act_unlock_facts, act_unlock_typed, \
+	  act_unlock_execute, act_unlock_manual, act_unlock_done, act_unlock_free)
 
 enum action_kind {
 #define ACTION_ENUM(e, ...) ACT_##e,
@@ -98,6 +105,10 @@ union action_plan {
 		struct delete_volume_result res;  /* after the act: how far it got */
 	} volume;
 	struct blocklist_fence fence;  /* unblocklist: the entry as listed now */
+	struct {
+		struct unlock_plan plan;
+		char *spec;  /* "POOL/IMAGE": what is typed */
+	} unlock;
 };
 
 

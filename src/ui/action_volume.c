@@ -35,7 +35,7 @@ bool act_volume_open(struct ui *ui, struct dialog_state *d)
 		ui_status(ui, true, "select an image in the Images pane first");
 		return false;
 	}
-	if (!iv || strcmp(iv->image, sel) != 0) {
+	if (!iv || strcmp(iv->chain_name, sel) != 0) {
 		ui_status(ui, true, "%s is still loading: try again in a moment", sel);
 		return false;
 	}

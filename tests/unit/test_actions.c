@@ -31,6 +31,7 @@ static void test_requests(void **state)
 	assert_int_equal(action_for_request(REQ_BLOCKLIST), ACT_BLOCKLIST);
 	assert_int_equal(action_for_request(REQ_DELETE_VOLUME), ACT_DELETE_VOLUME);
 	assert_int_equal(action_for_request(REQ_UNFENCE), ACT_UNBLOCKLIST);
+	assert_int_equal(action_for_request(REQ_UNLOCK), ACT_UNLOCK);
 	/* not actions: the dry run and the fences view act in or on the dialogs */
 	assert_int_equal(action_for_request(REQ_NONE), ACT_COUNT);
 	assert_int_equal(action_for_request(REQ_DRY_RUN), ACT_COUNT);
