@@ -1,5 +1,6 @@
 /* util.c — allocation, strings and small containers shared by every module. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,26 @@ void buf_append(struct buf *b, const void *data, size_t n)
 	memcpy(b->p + b->len, data, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	char chunk[8192];
+	size_t n, start = b->len;
+	int rc = 0;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (max && b->len - start + n > max)
+			rc = -EFBIG;
+		else
+			buf_append(b, chunk, n);
+	}
+	if (rc == 0 && ferror(f))
+		rc = -EIO;
+	fclose(f);
+	return rc;
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

@@ -47,5 +47,8 @@ struct buf {
 void buf_append(struct buf *b, const void *data, size_t n);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
+/* Appends the whole of the file at path to b, at most max bytes (0: no
+ * limit). 0; -errno when it cannot be opened or read; -EFBIG past max. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
 
 #endif

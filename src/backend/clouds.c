@@ -267,31 +267,16 @@ static int top_pair(struct clouds_ctx *x, const char *key, yaml_node_t *v)
 /* Reads path whole; -ENOENT (quietly) when missing, -EIO/-EINVAL otherwise. */
 static int read_small_file(const char *path, char **out, size_t *len, struct rw_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
-		if (e == ENOENT)
-			return -ENOENT;
-		return rw_error_set(err, -EIO, "cannot read %s: %s", path, strerror(e));
-	}
 	struct buf b = {0};
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > CLOUDS_MAX_BYTES) {
-			fclose(f);
-			buf_free(&b);
-			return rw_error_set(err, -EINVAL, "%s: file too large for a clouds.yaml",
-			                    path);
-		}
-		buf_append(&b, chunk, n);
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
+	int rc = buf_read_file(&b, path, CLOUDS_MAX_BYTES);
+	if (rc < 0)
 		buf_free(&b);
-		return rw_error_set(err, -EIO, "cannot read %s: read error", path);
-	}
+	if (rc == -ENOENT)
+		return -ENOENT;
+	if (rc == -EFBIG)
+		return rw_error_set(err, -EINVAL, "%s: file too large for a clouds.yaml", path);
+	if (rc < 0)
+		return rw_error_set(err, -EIO, "cannot read %s: %s", path, strerror(-rc));
 	*out = b.p ? b.p : xstrdup("");
 	*len = b.len;
 	return 0;

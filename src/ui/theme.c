@@ -221,18 +221,12 @@ void theme_init_mono(struct theme *t)
 
 static char *read_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
 	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (!b.p)
-		buf_append(&b, "", 0);
-	return b.p;
+	if (buf_read_file(&b, path, 0) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.p ? b.p : xstrdup("");
 }
 
 /* The first existing file for a theme name, malloc'd; NULL when none. */

@@ -18,15 +18,9 @@ static char *fixture_read(const char *name, size_t *len)
 	char *path = slash ? xasprintf("%.*s/fixtures/%s/%s", (int)(slash - src), src,
 				       FIXTURE_DIR, name)
 			   : xasprintf("fixtures/%s/%s", FIXTURE_DIR, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
 	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
+	if (buf_read_file(&b, path, 0) < 0)
+		fail_msg("cannot open fixture %s", path);
 	free(path);
 	if (len)
 		*len = b.len;

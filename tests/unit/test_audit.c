@@ -66,14 +66,8 @@ static char *tmp_dir(void)
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
 	struct buf b = {0};
-	char chunk[1024];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
+	assert_int_equal(buf_read_file(&b, path, 0), 0);
 	return b.p ? b.p : xstrdup("");
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_chain.h"
 #include <json-c/json.h>
 
 #include "rbdwho/chain.h"
@@ -67,32 +68,17 @@ static int setup(void **state)
 	node_path = xasprintf("%s/node.xml", tmpdir);
 	audit_path = xasprintf("%s/log/audit.log", tmpdir);
 	write_file(node_path, node_xml);
-	config_init(&cfg);
 	char *ini = xasprintf("[libvirt]\nlocal_uri = test://%s\n[general]\naudit_log = %s\n"
 	                      "syslog = false\n",
 	                      node_path, audit_path);
-	struct rw_error err = {0};
-	int rc = config_parse(&cfg, ini, "test", &err);
+	ch = test_chain_new(&cfg, ini, 10000);
 	free(ini);
-	if (rc < 0)
-		fail_msg("config: %s", err.msg);
-	struct chain_opts o;
-	memset(&o, 0, sizeof o);
-	o.cfg = &cfg;
-	o.no_openstack = true;
-	o.timeout_ms = 10000;
-	if (chain_new_no_ceph(&o, &ch, &err) < 0)
-		fail_msg("chain: %s", err.msg);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	chain_free(ch);
-	config_free(&cfg);
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-	free(cmd);
+	int rc = test_chain_free(ch, &cfg, tmpdir);
 	free(node_path);
 	free(audit_path);
 	return rc;

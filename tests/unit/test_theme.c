@@ -13,15 +13,11 @@
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
 	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
+	if (buf_read_file(&b, path, 0) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
 	return b.p;
 }
 
