@@ -32,8 +32,17 @@ ui_start() {
 	local cmd=". $envf; rm -f $envf; env ${UI_ENV:-$UI_ENV_DEFAULT} $(printf '%q' "$UI_BIN")"
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
 	local tty="stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '"
-	ui_tmux new-session -d -s "$UI_SESSION" -x "${UI_COLS:-120}" -y "${UI_LINES:-40}" \
-		"$cmd; echo RBDWHO-EXITED rc=\$?; echo RBDWHO-TTY: \$($tty); sleep 30"
+	# Our server exits when its last session is killed; a new-session that
+	# reaches it on its way out fails ("server exited unexpectedly"), and the
+	# next one starts a fresh server. So a failed start is tried again, twice.
+	local try
+	for try in 1 2 3; do
+		ui_tmux new-session -d -s "$UI_SESSION" -x "${UI_COLS:-120}" -y "${UI_LINES:-40}" \
+			"$cmd; echo RBDWHO-EXITED rc=\$?; echo RBDWHO-TTY: \$($tty); sleep 30" && return 0
+		echo "ui_start: tmux new-session failed (try $try)" >&2
+	done
+	rm -f "$envf"
+	return 1
 }
 
 # ui_pid: the running rbdwho's pid (a child of the pane's shell), or nothing.
