@@ -95,6 +95,7 @@ echo "peak $peak samples $n"
 # of every process on the fleet's hosts, summed, in ms: what their sshds, shells and
 # libvirtds spent. The hosts are PID namespaces; their processes are found by it.
 fleet_host_cpu_ms() {
+	# shellcheck disable=SC2086 # one argument per host
 	python3 - "$SANDBOX_DIR" $SANDBOX_HOSTS <<'EOF'
 import os, sys
 def ns(p):
