@@ -702,12 +702,9 @@ static int ssh_master_wait(pid_t pid, const char *ctl, const char *log, int64_t 
  * The master is a child of rbdwho (no ControlPersist, no -f): it cannot
  * outlive the run unnoticed, and its pid is known. */
 static int ssh_master_open(struct ssh_hosts *sh, const char *host, size_t index, pid_t *pid,
-			   char **ctl, struct ssh_result *res)
+			   const char *ctl, struct ssh_result *res)
 {
 	int64_t deadline = clock_ms() + sh->o.timeout_ms;
-	*ctl = ssh_control_path(sh, host, deadline, res);
-	if (!*ctl)
-		return -EIO;
 	char *log = xasprintf("%s/m%zu.log", sh->dir, index);
 	int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	struct strvec a = {0};
@@ -723,7 +720,7 @@ static int ssh_master_open(struct ssh_hosts *sh, const char *host, size_t index,
 		close(lfd);
 	strvec_free(&a);
 	if (rc == 0)
-		rc = ssh_master_wait(*pid, *ctl, log, deadline, res);
+		rc = ssh_master_wait(*pid, ctl, log, deadline, res);
 	else
 		snprintf(res->detail, sizeof res->detail, "cannot run %s: %s", sh->command,
 			 strerror(-rc));
@@ -752,18 +749,25 @@ static struct ssh_host ssh_host_ready(struct ssh_hosts *sh, const char *host)
 	memset(&sh->v[index], 0, sizeof sh->v[index]);
 	sh->v[index].host = xstrdup(host);
 	sh->v[index].state = HS_CONNECTING;
-	while (sh->connecting >= SSH_CONNECTING_MAX)
-		pthread_cond_wait(&sh->cond, &sh->lock);
-	sh->connecting++;
 	pthread_mutex_unlock(&sh->lock);
 
+	/* `ssh -G` reads the config only (no network): it runs before the host's
+	 * turn to handshake, so that a turn is all handshake. Its own deadline. */
 	struct ssh_result res = {0};
 	pid_t pid = 0;
-	char *ctl = NULL;
-	int rc = ssh_master_open(sh, host, index, &pid, &ctl, &res);
+	char *ctl = ssh_control_path(sh, host, clock_ms() + sh->o.timeout_ms, &res);
+	int rc = -EIO;
 
 	pthread_mutex_lock(&sh->lock);
-	sh->connecting--;
+	if (ctl) {
+		while (sh->connecting >= SSH_CONNECTING_MAX)
+			pthread_cond_wait(&sh->cond, &sh->lock);
+		sh->connecting++;
+		pthread_mutex_unlock(&sh->lock);
+		rc = ssh_master_open(sh, host, index, &pid, ctl, &res);
+		pthread_mutex_lock(&sh->lock);
+		sh->connecting--;
+	}
 	/* by name: forgetting failures may have moved the entry (never removed
 	 * it: it is not FAILED while it connects) */
 	h = ssh_host_find(sh, host);
@@ -960,13 +964,46 @@ static void ssh_remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Ends every master at once: TERM to all, then one grace period shared by all
+ * (ending them one after another cost a poll tick or more each: 20 hosts,
+ * 0.2 s at every exit), KILL for those still there; every one reaped. */
+static void ssh_end_masters(struct ssh_hosts *sh)
+{
+	size_t left = 0;
+	for (size_t i = 0; i < sh->n; i++)
+		if (sh->v[i].master > 0) {
+			kill(sh->v[i].master, SIGTERM);
+			left++;
+		}
+	for (int64_t until = clock_ms() + SSH_GRACE_MS; left > 0;) {
+		bool late = clock_ms() >= until;
+		for (size_t i = 0; i < sh->n; i++) {
+			pid_t pid = sh->v[i].master;
+			int st;
+			if (pid <= 0)
+				continue;
+			if (late)
+				kill(pid, SIGKILL);
+			pid_t r = waitpid(pid, &st, late ? 0 : WNOHANG);
+			if (r == pid || (r < 0 && errno == ECHILD)) {
+				ssh_unregister(pid);
+				sh->v[i].master = 0;
+				left--;
+			}
+		}
+		if (left > 0 && !late)
+			poll(NULL, 0, 2);
+	}
+}
+
 void ssh_hosts_free(struct ssh_hosts *sh)
 {
 	if (!sh)
 		return;
+	ssh_trace(NULL, "ending the masters");
+	ssh_end_masters(sh);
+	ssh_trace(NULL, "masters ended");
 	for (size_t i = 0; i < sh->n; i++) {
-		if (sh->v[i].master > 0)
-			ssh_end(sh->v[i].master);
 		if (sh->v[i].ctl)
 			unlink(sh->v[i].ctl);
 		free(sh->v[i].host);

@@ -91,6 +91,35 @@ done
 echo "peak $peak samples $n"
 '
 
+# fleet_host_cpu_ms: CPU time (user + system, and that of the children they reaped)
+# of every process on the fleet's hosts, summed, in ms: what their sshds, shells and
+# libvirtds spent. The hosts are PID namespaces; their processes are found by it.
+fleet_host_cpu_ms() {
+	# shellcheck disable=SC2086 # one argument per host
+	python3 - "$SANDBOX_DIR" $SANDBOX_HOSTS <<'EOF'
+import os, sys
+def ns(p):
+    try: return os.readlink("/proc/%s/ns/pid" % p)
+    except OSError: return None
+d = sys.argv[1]
+want = {ns(open("%s/fleet/%s/init.pid" % (d, h)).read().strip()) for h in sys.argv[2:]}
+ticks = 0
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if ns(p) not in want: continue
+        f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+        ticks += sum(int(x) for x in f[11:15])
+    except (OSError, IndexError, ValueError): pass
+print(ticks * 1000 // os.sysconf("SC_CLK_TCK"))
+EOF
+}
+
+# cpu_ms_of CMD...: on ops, the CPU time (user + system, children included) of CMD in ms.
+cpu_ms_of() {
+	"$OPS" /usr/bin/time -f 'cpu %U %S' "$@" 2>&1 >/dev/null | sed -n 's/^cpu \([0-9.]*\) \([0-9.]*\)$/\1 \2/p' |
+		awk '{ printf "%d", ($1 + $2) * 1000 }'
+}
+
 # wait_for FILE PATTERN SECONDS: polls (bounded) until FILE has a line matching PATTERN.
 wait_for() {
 	local end=$((SECONDS + $3))
@@ -142,6 +171,19 @@ print(len(d.get("not_checked", [])), len(json.dumps(d).split("\"b5b5b5b5-1111-")
 	read -r _ peak _ samples < <(grep '^peak' "$SANDBOX_DIR/sampler.out") || die "sampler said: $(cat "$SANDBOX_DIR/sampler.out")"
 	left=$("$OPS" ps -eo comm= | grep -c '^ssh$' || true)
 	rtt=$(median_ms 3 "$OPS" ssh c1 true)
+	# Where the CPU goes: one scan's CPU (on ops, and on all the hosts), and one fresh
+	# ssh connection's (the client on ops, the server on c1; 5 of them, averaged). Every
+	# host is a namespace of this machine, so all of it shares its cores: the scan cannot
+	# take less wall time than its CPU time over the cores, however parallel it is.
+	h0=$(fleet_host_cpu_ms)
+	scan_ops_cpu=$(cpu_ms_of "$RBDWHO" scan volumes)
+	scan_host_cpu=$(($(fleet_host_cpu_ms) - h0))
+	h0=$(fleet_host_cpu_ms)
+	hs_client=$(($(cpu_ms_of bash -c 'for i in 1 2 3 4 5; do ssh c1 true; done') / 5))
+	hs_server=$((($(fleet_host_cpu_ms) - h0) / 5))
+	cores=$(nproc)
+	scan_cpu=$((scan_ops_cpu + scan_host_cpu))
+	hs_floor=$(((hs_client + hs_server) * n / cores))
 	cap=$((SSH_RUNNING_CAP + n))
 	loop_x=$(calc "int($loop / $scan * 10 + 0.5) / 10")
 	echo "  $n hosts (boot ${boot_ms} ms), $held holders:"
@@ -150,6 +192,8 @@ print(len(d.get("not_checked", [])), len(json.dumps(d).split("\"b5b5b5b5-1111-")
 	echo "    serial loop:          $loop ms ($(calc "int($loop / $held)") ms per holder, of which ssh+ps+grep $(calc "int($loop_ssh / $held)") ms) -> scan is ${loop_x}x faster"
 	echo "    peak ssh processes on ops during a scan: $peak ($samples samples of ps; cap $SSH_RUNNING_CAP running + $n masters = $cap); left after it: $left"
 	echo "    one ssh c1 true from ops (a fresh connection, median of 3): $rtt ms"
+	echo "    CPU of one scan: $scan_ops_cpu ms on ops + $scan_host_cpu ms on the hosts = $scan_cpu ms, over $cores cores: >= $((scan_cpu / cores)) ms of wall time, i.e. at most $(calc "int($loop * $cores / $scan_cpu * 10) / 10")x the loop on this machine (not judged)"
+	echo "    CPU of one fresh ssh connection (mean of 5): client $hs_client ms + server $hs_server ms; the scan's $n handshakes alone: $(((hs_client + hs_server) * n)) ms over $cores cores = $hs_floor ms (not judged)"
 	goal "$n-host scan vs the serial loop" "$loop_x" ">=" "$GOAL_LOOP_X"
 	goal "$n-host scan: peak ssh processes" "$peak" "<=" "$cap"
 	goal "$n-host scan: ssh processes left on ops" "$left" "==" 0
