@@ -167,8 +167,9 @@ struct image_view {
 	/* The image's own contradiction (Cinder in-use with no watcher, a process
 	 * with the image open and no watch), else the first of its holders'. */
 	enum contradiction contradiction;
-	/* Clones (chain_find_image only; ceph_clone.h): parent and children. */
-	bool clones_known;           /* clones looked at without error */
+	/* Clones (ceph_clone.h): parent and children (find), the parent only (scan). */
+	bool clones_known;           /* parent and children looked at without error */
+	bool parent_known;           /* the parent looked at without error (clones.has_parent) */
 	struct ceph_clone_info clones;
 	char *clones_error;          /* looking at the clones failed: why */
 };
