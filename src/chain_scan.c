@@ -87,6 +87,7 @@ struct scan_workers {
 	struct scan_failure *failures, **failures_tail;
 	struct scan_progress prog;
 	bool prog_dirty;            /* prog changed since it was last handed out */
+	int64_t prog_woken_ms;      /* when a change of prog last woke the calling thread */
 };
 
 static void queue_push(struct scan_queue *q, struct scan_job *j)
@@ -228,11 +229,21 @@ static void scan_post_failure(struct scan_workers *sw, const char *pool, const s
 	pthread_mutex_unlock(&sw->lock);
 }
 
-/* Lock held: progress changed; the calling thread hands it out. */
+/* Every how many ms a change of counts alone wakes the calling thread: one
+ * wake-up per probed image would cost a 10,000-image pool a context switch
+ * each. Found images, failures and a pool done wake it at once. */
+#define SCAN_PROGRESS_MS 50
+
+/* Lock held: progress changed; the calling thread hands it out, now or with
+ * the next news. */
 static void scan_progress_changed(struct scan_workers *sw)
 {
 	sw->prog_dirty = true;
-	pthread_cond_signal(&sw->done);
+	int64_t now = clock_ms();
+	if (now - sw->prog_woken_ms >= SCAN_PROGRESS_MS) {
+		sw->prog_woken_ms = now;
+		pthread_cond_signal(&sw->done);
+	}
 }
 
 static void scan_job_free(struct scan_job *j)
@@ -502,7 +513,7 @@ static void scan_unit_done(struct scan_workers *sw, size_t pi)
 	sw->units_running--;
 	if (--sw->pools[pi].units_left == 0) {
 		sw->prog.pools_done++;
-		scan_progress_changed(sw);
+		sw->prog_dirty = true;  /* woken below */
 	}
 	pthread_cond_broadcast(&sw->units_cv);
 	pthread_cond_signal(&sw->done);
