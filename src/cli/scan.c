@@ -264,6 +264,25 @@ static void scan_print_errors(const struct scan_state *st)
 	}
 }
 
+/* The summary's word when the scan is incomplete: "0 orphans" alone would
+ * read as "none" to whoever sees only the last line. */
+static char *incomplete_note(const struct scan_state *st)
+{
+	size_t nerr = st->errors.n, nun = st->unchecked_rows.n;
+	if (!nerr && !nun)
+		return xstrdup("");
+	struct buf b = {0};
+	buf_printf(&b, " found, INCOMPLETE:");
+	if (nerr)
+		buf_printf(&b, " %zu failure%s to know above", nerr, nerr == 1 ? "" : "s");
+	if (nun)
+		buf_printf(&b, "%s %zu watcher%s not checked", nerr ? "," : "", nun,
+			   nun == 1 ? "" : "s");
+	char *out = xstrdup(b.p);
+	buf_free(&b);
+	return out;
+}
+
 int cli_scan(const struct options *o)
 {
 	struct chain *ch = NULL;
@@ -309,11 +328,13 @@ int cli_scan(const struct options *o)
 		cli_print_json(root);
 	} else {
 		scan_print_errors(&st);  /* before the summary, which stays the last line */
-		fprintf(stderr, "scanned %zu image%s in %zu pool%s: %zu with watchers, %zu orphan%s "
+		char *incomplete = incomplete_note(&st);
+		fprintf(stderr, "scanned %zu image%s in %zu pool%s: %zu with watchers, %zu orphan%s%s "
 				"(%.2f s)\n", st.last.images_done, st.last.images_done == 1 ? "" : "s",
 			st.last.pools_total, st.last.pools_total == 1 ? "" : "s",
-			st.last.with_watchers, st.orphans, st.orphans == 1 ? "" : "s",
+			st.last.with_watchers, st.orphans, st.orphans == 1 ? "" : "s", incomplete,
 			(double)(clock_ms() - t0) / 1000.0);
+		free(incomplete);
 		if (st.unchecked_rows.n)
 			printf("not checked (%zu watcher%s: their hosts could not be asked):\n",
 			       st.unchecked_rows.n, st.unchecked_rows.n == 1 ? "" : "s");
