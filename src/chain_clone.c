@@ -18,7 +18,27 @@ void chain_load_clones(struct chain *ch, struct image_view *iv)
 	if (ceph_clone_info(ch->ceph, &at, &iv->clones, &err) < 0)
 		iv->clones_error = xstrdup(err.msg);
 	else
-		iv->clones_known = true;
+		iv->clones_known = iv->parent_known = true;
+}
+
+/* A scan reads parents, not children: rbd_list_children3 plus one open per
+ * child, for every watched image, would cost more than the probe of the whole
+ * pool. The parents of the watched images are what a scan can say cheaply:
+ * those are the images held through their clones (clone_holds.h). */
+void chain_load_parent(struct chain *ch, struct image_view *iv)
+{
+	struct rw_error err = {0};
+	if (!ch->ceph)
+		return;
+	if (!ceph_clone_may_have_parent(iv->info.features, iv->info.old_format != 0)) {
+		iv->parent_known = true;  /* no layering: no parent, known without asking */
+		return;
+	}
+	struct ceph_loc at = {iv->pool, iv->nspace, iv->image, iv->trashed ? iv->trash.id : NULL};
+	if (ceph_clone_parent(ch->ceph, &at, &iv->clones, &err) < 0)
+		iv->clones_error = xstrdup(err.msg);
+	else
+		iv->parent_known = true;
 }
 
 /* "pool/child (2 watchers), pool/other (no watcher)": the held ones first. */

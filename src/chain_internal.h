@@ -163,6 +163,9 @@ void chain_add_local_holders(struct chain *ch, const struct image_view *iv,
 
 /* chain_clone.c: the clone tree around an image (ceph_clone.h) and its notes. */
 void chain_load_clones(struct chain *ch, struct image_view *iv);
+/* The parent snapshot only (scan: one open per watched image, none for one
+ * that cannot be a clone); children stay not looked at. */
+void chain_load_parent(struct chain *ch, struct image_view *iv);
 void chain_clone_notes(struct image_view *iv);
 
 #endif

@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "rbdwho/error.h"
 
 struct ceph_conn;
+struct ceph_loc;
 
 struct ceph_clone_ref {
 	char *pool;
@@ -36,6 +38,15 @@ struct ceph_clone_info {
 int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
 		    struct rw_error *err);
 void ceph_clone_info_clear(struct ceph_clone_info *ci);
+
+/* The parent snapshot only (out->has_parent and out->parent; no children):
+ * one read-only open, what a scan affords for each watched image. 0, or a
+ * negative code with err set. */
+int ceph_clone_parent(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
+		      struct rw_error *err);
+/* false when an image with these features cannot be a clone (format 1, or no
+ * layering): its parent need not be read. */
+bool ceph_clone_may_have_parent(uint64_t features, bool old_format);
 
 /* "pool/image@snap" or "pool/ns/image@snap" (no "@snap" when snap is NULL); malloc'd. */
 char *ceph_clone_ref_spec(const struct ceph_clone_ref *r);

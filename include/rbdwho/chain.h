@@ -3,7 +3,7 @@
  * The commands and the browser run this same code. It knows nothing of
  * terminals; its calls block (each bounded by the backends' timeouts) and are
  * safe to make from several worker threads at once. Only chain_scan starts
- * threads of its own (resolvers), and joins them before it returns. */
+ * threads of its own (scanners, resolvers), and joins them before it returns. */
 #ifndef RBDWHO_CHAIN_H
 #define RBDWHO_CHAIN_H
 
@@ -167,8 +167,9 @@ struct image_view {
 	/* The image's own contradiction (Cinder in-use with no watcher, a process
 	 * with the image open and no watch), else the first of its holders'. */
 	enum contradiction contradiction;
-	/* Clones (chain_find_image only; ceph_clone.h): parent and children. */
-	bool clones_known;           /* clones looked at without error */
+	/* Clones (ceph_clone.h): parent and children (find), the parent only (scan). */
+	bool clones_known;           /* parent and children looked at without error */
+	bool parent_known;           /* the parent looked at without error (clones.has_parent) */
 	struct ceph_clone_info clones;
 	char *clones_error;          /* looking at the clones failed: why */
 };
@@ -322,9 +323,12 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 		struct rw_error *err);
 
 /* A scan of pools: calls found() for every image with at least one watcher
- * (fully resolved; found() takes ownership of iv), and progress() after each
- * image. Stops early when *cancel becomes true. pools NULL/empty: every pool.
- * Watchers are probed in bulk (probe.h) and images with watchers resolved on a
+ * (fully resolved, its parent snapshot read; found() takes ownership of iv),
+ * and progress() as the counts change (coalesced: about every 50 ms, and
+ * always once the last pool is done). Stops early when *cancel becomes true.
+ * pools NULL/empty: every pool. Pools and their namespaces are scanned side by
+ * side (a hung OSD costs about one timeout, not one per pool), watchers are
+ * probed in bulk (probe.h) and images with watchers resolved on a
  * few worker threads of the scan's own, but found(), progress() and
  * pool_error() are always called from the thread that called chain_scan, one
  * at a time: callbacks need no locking of their own. with_watchers counts the

@@ -193,3 +193,31 @@ int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_
 	}
 	return 0;
 }
+
+int ceph_clone_parent(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
+		      struct rw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!c || !ceph_rados_handle(c))
+		return rw_error_set(err, -EIO, "no Ceph connection to read the parent of '%s/%s'",
+				    at->pool, at->image);
+	rados_ioctx_t io;
+	rbd_image_t img;
+	int rc = ceph_open_image(c, at, &io, &img, err);
+	if (rc < 0)
+		return rc;
+	rc = read_parent(img, &out->parent, &out->has_parent);
+	rbd_close(img);
+	rados_ioctx_destroy(io);
+	if (rc < 0) {
+		ceph_clone_info_clear(out);
+		return rw_error_set(err, clone_code(rc), "cannot read the parent of '%s/%s': %s",
+				    at->pool, at->image, strerror(-rc));
+	}
+	return 0;
+}
+
+bool ceph_clone_may_have_parent(uint64_t features, bool old_format)
+{
+	return !old_format && (features & RBD_FEATURE_LAYERING);
+}

@@ -213,12 +213,12 @@ static struct json_object *clone_ref_json(const struct ceph_clone_ref *r, bool c
 	return o;
 }
 
-/* parent: null when the image has none or its clones were not looked at;
- * children: null when not looked at (scan) or the look failed (errors says). */
+/* parent: null when the image has none or it was not looked at (errors says
+ * why); children: null when not looked at (scan) or the look failed. */
 static void clones_json(struct json_object *o, const struct image_view *iv)
 {
 	bool known = iv->clones_known;
-	json_object_object_add(o, "parent", known && iv->clones.has_parent
+	json_object_object_add(o, "parent", iv->parent_known && iv->clones.has_parent
 						    ? clone_ref_json(&iv->clones.parent, false)
 						    : NULL);
 	struct json_object *kids = known ? json_object_new_array() : NULL;

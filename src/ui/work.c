@@ -324,8 +324,10 @@ static void scan_progress(const struct scan_progress *p, void *user)
 {
 	struct scan_ctx *sc = user;
 	int64_t now = clock_ms();
-	/* Every image would flood the queue on a big pool; 10 a second is plenty. */
-	if (now - sc->last_ms < 100 && p->images_done < p->images_total)
+	/* Every image would flood the queue on a big pool; 10 a second is plenty.
+	 * The last word always goes through: pools are scanned side by side, so
+	 * done == total can come and go before the last pool is listed. */
+	if (now - sc->last_ms < 100 && p->pools_done < p->pools_total)
 		return;
 	sc->last_ms = now;
 	struct job *m = message(sc->j, JOB_SCAN_PROGRESS);

@@ -259,6 +259,22 @@ o=$(q 'd["orphans"]'); ok=0
 rc_is 4 && bounded 30 && ! grep -q ORPHAN "$OUT" && grep -Eiq "time" "$OUT" "$OUT.err" || ok=1
 row ceph "scan with the OSD stopped" "exit 4, bounded, says timed out, no ORPHAN" "$(rc_text), orphans $o, ${SECS}s" $ok
 
+# The same hung OSD at --timeout 3, every pool of the sandbox (4) asked: pools
+# are scanned side by side, so the scan costs about one timeout, not one per
+# pool (12.1 s when they were scanned one after another). Each pool is named
+# in errors, none is left out.
+TMO=3
+kill -STOP "$OSD_PID"
+run_find scan-osd-pools -- scan --json
+kill -CONT "$OSD_PID"
+TMO=2
+npools=$(wc -w <<<"$SANDBOX_POOLS")
+named=$(q 'sum(1 for p in "'"$SANDBOX_POOLS"'".split() if any(e.startswith("pool %s: " % p) for e in d["errors"]))')
+ok=0
+rc_is 4 && bounded 6 && [ "$npools" -ge 4 ] && [ "$named" = "$npools" ] && ! grep -q ORPHAN "$OUT" || ok=1
+row ceph "scan of $npools pools, OSD stopped, --timeout 3" "exit 4 in at most 2 timeouts (6 s), every pool named" \
+  "$(rc_text), ${SECS}s, $named of $npools pools named" $ok
+
 kill -STOP "$MON_PID"
 run_find mon-stopped -- find "$VOL" --json
 kill -CONT "$MON_PID"

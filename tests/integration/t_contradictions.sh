@@ -188,4 +188,23 @@ grep -q "child *volumes/volume-$V7 (from @base, 1 watcher)" "$T/parent.txt" &&
 [ "$(q child.json 'd["parent"]["pool"]+"/"+d["parent"]["image"]+"@"+d["parent"]["snapshot"]+" "+str(d["children"])')" = "$PARENT@base []" ] &&
   pass "child: parent $PARENT@base, no children" || fail "child: parent ($(q child.json 'd["parent"]'))"
 
+# --- scan: each clone names its parent; the parent (not scanned, no watcher of its
+# own) is named as held through that clone; children are not looked at in a scan
+"$RBDWHO" scan volumes --json >"$T/cscan.json"
+[ "$(q cscan.json '[(i["parent"]["pool"]+"/"+i["parent"]["image"]+"@"+i["parent"]["snapshot"], i["children"]) for i in d["images"] if i["image"] == "volume-'"$V7"'"]')" = "[('$PARENT@base', None)]" ] &&
+  pass "scan: the clone's parent $PARENT@base, children not looked at" ||
+  fail "scan: the clone's parent ($(q cscan.json '[i["parent"] for i in d["images"] if i["image"] == "volume-'"$V7"'"]'))"
+[ "$(q cscan.json 'sorted(set(i["parent"] is None for i in d["images"] if i["image"] != "volume-'"$V7"'"))')" = "[True]" ] &&
+  pass "scan: images that are no clones have parent null" || fail "scan: images that are no clones have parent null"
+[ "$(q cscan.json '[(h["pool"]+"/"+h["image"], h["watched"], [(c["pool"], c["image"], c["snapshot"]) for c in h["clones"]]) for h in d["held_through_clones"]]')" = "[('$PARENT', False, [('volumes', 'volume-$V7', 'base')])]" ] &&
+  pass "scan: $PARENT held through its clone, not watched itself" ||
+  fail "scan: held_through_clones ($(q cscan.json 'd["held_through_clones"]'))"
+[ "$(q cscan.json '[i["image"] for i in d["images"]] == sorted(i["image"] for i in d["images"])')" = True ] &&
+  pass "scan: images sorted by name" || fail "scan: images sorted by name"
+"$RBDWHO" scan volumes >"$T/cscan.txt" 2>/dev/null
+grep -q "volumes/volume-$V7 (clone of $PARENT@base)  " "$T/cscan.txt" &&
+  grep -A9 "^held through clones (1 image):" "$T/cscan.txt" |
+  grep -qF "  $PARENT  held through 1 watched clone: volumes/volume-$V7 (from @base)" &&
+  pass "scan text: the clone's row and the held parent" || fail "scan text: the clone's row and the held parent ($(grep -A2 '^held' "$T/cscan.txt"))"
+
 finish
