@@ -150,6 +150,23 @@ static bool host_name_is_vague(const char *h)
 	       str_starts_with(h, "localhost.") || strcmp(h, "localhost6") == 0;
 }
 
+/* What the session list says of the watcher's client (ch->lock held): a
+ * missing session is the monitors' word only when every one of them answered. */
+static void session_judge(struct chain *ch, struct watcher_view *w, const struct mon_session *s)
+{
+	free(w->session_doubt);
+	w->session_doubt = NULL;
+	if (s)
+		w->session = SESSION_LIVE;
+	else if (ch->sessions_loaded && !ch->sessions_note)
+		w->session = SESSION_NONE;
+	else {
+		w->session = SESSION_UNSURE;
+		w->session_doubt = xasprintf("the monitors' session list: %s",
+					     ch->sessions_note ? ch->sessions_note : "not read");
+	}
+}
+
 /* The watcher's own monitor session (same global id and nonce): its cephx user,
  * and its own host name, unless that name cannot be trusted to name the
  * machine: "localhost", or our own name for a client whose address is not
@@ -168,7 +185,7 @@ static char *host_from_mon(struct chain *ch, struct watcher_view *w)
 		pthread_mutex_lock(&ch->lock);
 		s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
 	}
-	w->session_live = s != NULL;
+	session_judge(ch, w, s);
 	if (s && !str_empty(s->entity_name))
 		w->cephx_user = xstrdup(s->entity_name);
 	if (s)
@@ -468,11 +485,23 @@ static void judge_watcher(struct watcher_view *w)
 	/* A client whose monitor session is live runs somewhere: a program whose
 	 * command line does not name the image (a tool of its own on librados)
 	 * is not found by its argv, and must not be called dead. */
-	if (w->nholders == 0 && w->procs_checked && !w->holders_error && w->session_live) {
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error &&
+	    w->session == SESSION_LIVE) {
 		w->verdict = VERDICT_UNKNOWN;
 		w->reason = xasprintf("no process on %s names the image, yet client.%llu still has a "
 				      "monitor session: a program rbdwho does not recognise holds it",
 				      w->host, (unsigned long long)w->client);
+		return;
+	}
+	/* DEAD needs both words: no process, and no session. A session list that
+	 * could not be read (a monitor down, a user without the caps) is not the
+	 * second one. */
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error &&
+	    w->session == SESSION_UNSURE) {
+		w->verdict = VERDICT_UNKNOWN;
+		w->reason = xasprintf("no process on %s names the image, but whether client.%llu "
+				      "still runs could not be confirmed (%s)", w->host,
+				      (unsigned long long)w->client, w->session_doubt);
 		return;
 	}
 	if (w->nholders == 0 && w->procs_checked && !w->holders_error) {

@@ -12,6 +12,10 @@
 
 struct mon_session {
 	uint64_t global_id;   /* 0 for a monitor's own peers */
+	uint64_t name_id;     /* the N of "name":"client.N", the client's messenger name,
+				 which is what an OSD shows as a watcher's client.N; it
+				 stays when a reconnected client is given a new global id
+				 (a targeted `ceph tell` session shows it too); 0 if none */
 	char *entity_name;    /* the cephx user: "client.cinder"; "" when none */
 	char *addr;           /* first address of the vector: "10.0.0.5:0"; "" when none */
 	uint32_t nonce;       /* the same nonce a watcher's address carries */
@@ -30,9 +34,11 @@ struct mon_sessions {
 int parse_mon_sessions(const char *json, size_t len, struct mon_sessions *out);
 void mon_sessions_free(struct mon_sessions *s);
 
-/* The session of the client whose global id and address nonce are these;
- * NULL when none. Both must match: a global id alone could belong to a
- * short-lived second session of the same program (`ceph tell` opens one). */
+/* The session of the client whose id and address nonce are these; NULL when
+ * none. The id is the session's global id or the N of its name (one client's
+ * sessions share the nonce and the name, not always the global id); the nonce
+ * must match too: a global id alone could belong to a short-lived second
+ * session of the same program (`ceph tell` opens one). */
 const struct mon_session *mon_sessions_find(const struct mon_sessions *s, uint64_t global_id,
 					    uint32_t nonce);
 
