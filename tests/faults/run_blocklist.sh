@@ -8,26 +8,14 @@
 # longer listed as one, and the watcher is back, with its holder. Boots its own sandbox.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-SB=$TOP/tests/sandbox
-export RBDWHO=${RBDWHO:-$TOP/rbdwho}
 . "$HERE/lib.sh"
-TMO=2                                   # seconds per backend call in these runs
-D=$(mktemp -d /tmp/rbdwho-faults-bl.XXXXXX)
-W=$(mktemp -d /tmp/rbdwho-faults-bl-work.XXXXXX)
 OSD_PID=
 REWATCH_PID=
-cleanup() {
+faults_cleanup() {
   [ -n "$OSD_PID" ] && kill -CONT "$OSD_PID" 2>/dev/null
   [ -n "$REWATCH_PID" ] && kill "$REWATCH_PID" 2>/dev/null
-  "$SB/down" "$D" >/dev/null 2>&1
-  rm -rf "$W"
 }
-trap cleanup EXIT INT TERM
-
-"$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
-. "$D/env"
-uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+faults_boot faults-bl
 AUDIT=$W/audit.log
 sed "s|^audit_log *=.*|audit_log = $AUDIT|" "$D/rbdwho.conf" >"$W/rbdwho.conf"
 last_field() { tail -n 1 "$AUDIT" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" 2>/dev/null; }
