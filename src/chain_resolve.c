@@ -131,11 +131,17 @@ static void ensure_sessions(struct chain *ch, long long max_age_ms)
 	struct rw_error err = {0};
 	char *failed = NULL;
 	int rc = ceph_mon_sessions(ch->ceph, &s, &failed, &err);
+	struct rw_error qerr = {0};
+	long long age = 0;
+	int qrc = ceph_mon_quorum_age(ch->ceph, &age, &qerr);
 	pthread_mutex_lock(&ch->lock);
 	mon_sessions_free(&ch->sessions);
 	free(ch->sessions_note);
+	free(ch->quorum_note);
 	ch->sessions = s;
 	ch->sessions_note = rc < 0 ? xstrdup(err.msg) : failed;
+	ch->quorum_age_s = age;
+	ch->quorum_note = qrc < 0 ? xstrdup(qerr.msg) : NULL;
 	ch->sessions_loaded = true;
 	ch->sessions_loading = false;
 	ch->sessions_ms = clock_ms();
@@ -150,21 +156,46 @@ static bool host_name_is_vague(const char *h)
 	       str_starts_with(h, "localhost.") || strcmp(h, "localhost6") == 0;
 }
 
-/* What the session list says of the watcher's client (ch->lock held): a
- * missing session is the monitors' word only when every one of them answered. */
+/* After a monitor restarts (or a quorum re-forms without one), its clients
+ * come back one by one: each waits up to mon_client_hunt_interval (3 s) ×
+ * mon_client_hunt_interval_max_multiple (10) between tries (measured on the
+ * sandbox: a running librados client had no session for 2.5 s after a monitor
+ * restart, while its watch stayed). Twice the longest wait, to be sure. */
+#define RECONNECT_WINDOW_S 60
+
+static bool sessions_reclaimed(const struct mon_sessions *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->v[i].reclaimed)
+			return true;
+	return false;
+}
+
+/* Why a missing session may not mean a gone client (ch->lock held): a list
+ * not fully read, or monitors that clients are still coming back to (a young
+ * quorum, and sessions re-made by clients that had one before). NULL when the
+ * monitors' word can be taken. malloc'd. */
+static char *session_doubt(const struct chain *ch)
+{
+	if (!ch->sessions_loaded || ch->sessions_note)
+		return xasprintf("the monitors' session list: %s",
+				 ch->sessions_note ? ch->sessions_note : "not read");
+	if (ch->quorum_note)
+		return xasprintf("the monitors' quorum: %s", ch->quorum_note);
+	if (ch->quorum_age_s < RECONNECT_WINDOW_S && sessions_reclaimed(&ch->sessions))
+		return xasprintf("the monitors formed their quorum %llds ago and clients are "
+				 "still coming back to them (sessions that reclaim their global "
+				 "id): a running client may not have its session back yet",
+				 ch->quorum_age_s);
+	return NULL;
+}
+
+/* What the session list says of the watcher's client (ch->lock held). */
 static void session_judge(struct chain *ch, struct watcher_view *w, const struct mon_session *s)
 {
 	free(w->session_doubt);
-	w->session_doubt = NULL;
-	if (s)
-		w->session = SESSION_LIVE;
-	else if (ch->sessions_loaded && !ch->sessions_note)
-		w->session = SESSION_NONE;
-	else {
-		w->session = SESSION_UNSURE;
-		w->session_doubt = xasprintf("the monitors' session list: %s",
-					     ch->sessions_note ? ch->sessions_note : "not read");
-	}
+	w->session_doubt = s ? NULL : session_doubt(ch);
+	w->session = s ? SESSION_LIVE : w->session_doubt ? SESSION_UNSURE : SESSION_NONE;
 }
 
 /* The watcher's own monitor session (same global id and nonce): its cephx user,

@@ -6,6 +6,7 @@
 #ifndef RBDWHO_PARSE_SESSIONS_H
 #define RBDWHO_PARSE_SESSIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rbdwho/util.h"
@@ -20,6 +21,9 @@ struct mon_session {
 	char *addr;           /* first address of the vector: "10.0.0.5:0"; "" when none */
 	uint32_t nonce;       /* the same nonce a watcher's address carries */
 	char *remote_host;    /* the client's own host name; NULL when it sent none */
+	bool reclaimed;       /* "global_id_status" reclaim_ok/reclaim_insecure: a
+				 session re-made by a client that had one before (the
+				 monitor restarted, or the client moved to another) */
 };
 
 struct mon_sessions {
@@ -41,6 +45,10 @@ void mon_sessions_free(struct mon_sessions *s);
  * session of the same program (`ceph tell` opens one). */
 const struct mon_session *mon_sessions_find(const struct mon_sessions *s, uint64_t global_id,
 					    uint32_t nonce);
+
+/* The quorum's age in seconds from a `quorum_status` JSON answer
+ * ("quorum_age"); -EPROTO when it has none. */
+int parse_quorum_age(const char *json, size_t len, long long *age_s);
 
 /* The monitor names in a `mon dump` JSON answer ("mons":[{"name":…}]), pushed
  * to names. -EPROTO when json has no "mons" array. */

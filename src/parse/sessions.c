@@ -134,6 +134,8 @@ int parse_mon_sessions(const char *json, size_t len, struct mon_sessions *out)
 		s.addr = xstrdup("");
 		s.remote_host = str_empty(host) ? NULL : xstrdup(host);
 		s.name_id = session_name_id(o);
+		const char *gs = obj_str(o, "global_id_status");
+		s.reclaimed = gs && str_starts_with(gs, "reclaim_");
 		session_read_addrs(o, &s);
 		xgrow(&out->v, &out->cap, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = s;
@@ -163,6 +165,20 @@ const struct mon_session *mon_sessions_find(const struct mon_sessions *s, uint64
 		    (s->v[i].global_id == global_id || s->v[i].name_id == global_id))
 			return &s->v[i];
 	return NULL;
+}
+
+int parse_quorum_age(const char *json, size_t len, long long *age_s)
+{
+	struct json_object *root = sessions_parse_json(json, len);
+	uint64_t age;
+	bool ok = root && json_object_is_type(root, json_type_object) &&
+		  obj_uint(root, "quorum_age", INT64_MAX, &age);
+
+	json_object_put(root);
+	if (!ok)
+		return -EPROTO;
+	*age_s = (long long)age;
+	return 0;
 }
 
 int parse_monmap_names(const char *json, size_t len, struct strvec *names)
