@@ -163,10 +163,16 @@ static bool host_name_is_vague(const char *h)
  * restart, while its watch stayed). Twice the longest wait, to be sure. */
 #define RECONNECT_WINDOW_S 60
 
+/* An OSD holds its monitor session for as long as it runs: one that reclaimed
+ * its global id came back to monitors that had lost it (a restart, a
+ * failover). Clients are not counted: one may reconnect on its own (a slow
+ * monitor), which says nothing of the others — counting every session made
+ * the browser's blocklist test say UNKNOWN once in a fresh sandbox (which
+ * session had reclaimed was not captured). */
 static bool sessions_reclaimed(const struct mon_sessions *ss)
 {
 	for (size_t i = 0; i < ss->n; i++)
-		if (ss->v[i].reclaimed)
+		if (ss->v[i].reclaimed && str_starts_with(ss->v[i].entity_name, "osd."))
 			return true;
 	return false;
 }
@@ -184,8 +190,9 @@ static char *session_doubt(const struct chain *ch)
 		return xasprintf("the monitors' quorum: %s", ch->quorum_note);
 	if (ch->quorum_age_s < RECONNECT_WINDOW_S && sessions_reclaimed(&ch->sessions))
 		return xasprintf("the monitors formed their quorum %llds ago and clients are "
-				 "still coming back to them (sessions that reclaim their global "
-				 "id): a running client may not have its session back yet",
+				 "still coming back to them (the OSDs reclaimed their sessions: "
+				 "the monitors had lost them): a running client may not have its "
+				 "session back yet",
 				 ch->quorum_age_s);
 	return NULL;
 }

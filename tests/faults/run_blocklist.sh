@@ -133,7 +133,10 @@ kill "$MON_PID"
 for _ in $(seq 100); do kill -0 "$MON_PID" 2>/dev/null || break; sleep 0.1; done
 setsid ceph-mon -c "$D/ceph.conf" -i a -f </dev/null >>"$D/log/mon.a.out" 2>&1 &
 echo $! >"$D/pids/mon.a.pid"  # so that the sandbox's down stops this one
-for _ in $(seq 50); do timeout 3 ceph quorum_status >/dev/null 2>&1 && break; sleep 0.2; done
+# the monitor is back, and the OSD with it (its session re-made): only the client is not
+osd_back() { ceph tell mon.a sessions -f json 2>/dev/null | python3 -c 'import json,sys
+sys.exit(0 if any(s.get("entity_name") == "osd.0" for s in json.load(sys.stdin)) else 1)'; }
+for _ in $(seq 50); do osd_back && break; sleep 0.2; done
 run_find mon-restart -- --config "$W/rbdwho.conf" find "$IMG4" --json
 v=$(q 'd["watchers"][0]["verdict"]'); m=$(q 'd["watchers"][0]["reason"]'); e=$(q '" / ".join(d["errors"])')
 kill -CONT "$LIVE_PID"; kill "$LIVE_PID" 2>/dev/null; wait "$LIVE_PID" 2>/dev/null; LIVE_PID=
