@@ -190,6 +190,8 @@ void chain_forget(struct chain *ch)
 	ch->sessions_loaded = false;
 	free(ch->sessions_note);
 	ch->sessions_note = NULL;
+	free(ch->quorum_note);
+	ch->quorum_note = NULL;
 	pthread_mutex_unlock(&ch->lock);
 	nova_cache_clear(ch->nova);
 }

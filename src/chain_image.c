@@ -30,6 +30,7 @@ static void watcher_view_clear(struct watcher_view *w)
 	free(w->host);
 	free(w->cephx_user);
 	free(w->host_note);
+	free(w->session_doubt);
 	free(w->libvirt_uri);
 	for (size_t i = 0; i < w->nholders; i++)
 		holder_clear(&w->holders[i]);
@@ -105,6 +106,9 @@ void image_view_errors(const struct image_view *iv, struct strvec *out)
 		if (w->holders_error)
 			push_unique(out, xasprintf("holders on %s: %s", w->host ? w->host : "?",
 						   w->holders_error));
+		/* a verdict that needed the monitors' word on the client, and lacked it */
+		if (w->nholders == 0 && w->procs_checked && !w->holders_error && w->session_doubt)
+			push_unique(out, xstrdup(w->session_doubt));
 		for (size_t j = 0; j < w->nholders; j++)
 			if (w->holders[j].nova.state == NOVA_ERROR)
 				push_unique(out, xasprintf("nova: %s", w->holders[j].nova.error

@@ -56,6 +56,8 @@ struct chain {
 	long long sessions_ms;         /* when they were read (clock_ms) */
 	struct mon_sessions sessions;
 	char *sessions_note;           /* monitors that did not answer, and why */
+	long long quorum_age_s;        /* read with the sessions; valid when !quorum_note */
+	char *quorum_note;             /* the quorum's age could not be read: why */
 	bool procs_loaded;
 	struct proc_list procs;
 	char *procs_error;

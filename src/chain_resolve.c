@@ -131,11 +131,17 @@ static void ensure_sessions(struct chain *ch, long long max_age_ms)
 	struct rw_error err = {0};
 	char *failed = NULL;
 	int rc = ceph_mon_sessions(ch->ceph, &s, &failed, &err);
+	struct rw_error qerr = {0};
+	long long age = 0;
+	int qrc = ceph_mon_quorum_age(ch->ceph, &age, &qerr);
 	pthread_mutex_lock(&ch->lock);
 	mon_sessions_free(&ch->sessions);
 	free(ch->sessions_note);
+	free(ch->quorum_note);
 	ch->sessions = s;
 	ch->sessions_note = rc < 0 ? xstrdup(err.msg) : failed;
+	ch->quorum_age_s = age;
+	ch->quorum_note = qrc < 0 ? xstrdup(qerr.msg) : NULL;
 	ch->sessions_loaded = true;
 	ch->sessions_loading = false;
 	ch->sessions_ms = clock_ms();
@@ -148,6 +154,55 @@ static bool host_name_is_vague(const char *h)
 {
 	return str_empty(h) || strcmp(h, "localhost") == 0 ||
 	       str_starts_with(h, "localhost.") || strcmp(h, "localhost6") == 0;
+}
+
+/* After a monitor restarts (or a quorum re-forms without one), its clients
+ * come back one by one: each waits up to mon_client_hunt_interval (3 s) ×
+ * mon_client_hunt_interval_max_multiple (10) between tries (measured on the
+ * sandbox: a running librados client had no session for 2.5 s after a monitor
+ * restart, while its watch stayed). Twice the longest wait, to be sure. */
+#define RECONNECT_WINDOW_S 60
+
+/* An OSD holds its monitor session for as long as it runs: one that reclaimed
+ * its global id came back to monitors that had lost it (a restart, a
+ * failover). Clients are not counted: one may reconnect on its own (a slow
+ * monitor), which says nothing of the others — counting every session made
+ * the browser's blocklist test say UNKNOWN once in a fresh sandbox (which
+ * session had reclaimed was not captured). */
+static bool sessions_reclaimed(const struct mon_sessions *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->v[i].reclaimed && str_starts_with(ss->v[i].entity_name, "osd."))
+			return true;
+	return false;
+}
+
+/* Why a missing session may not mean a gone client (ch->lock held): a list
+ * not fully read, or monitors that clients are still coming back to (a young
+ * quorum, and sessions re-made by clients that had one before). NULL when the
+ * monitors' word can be taken. malloc'd. */
+static char *session_doubt(const struct chain *ch)
+{
+	if (!ch->sessions_loaded || ch->sessions_note)
+		return xasprintf("the monitors' session list: %s",
+				 ch->sessions_note ? ch->sessions_note : "not read");
+	if (ch->quorum_note)
+		return xasprintf("the monitors' quorum: %s", ch->quorum_note);
+	if (ch->quorum_age_s < RECONNECT_WINDOW_S && sessions_reclaimed(&ch->sessions))
+		return xasprintf("the monitors formed their quorum %llds ago and clients are "
+				 "still coming back to them (the OSDs reclaimed their sessions: "
+				 "the monitors had lost them): a running client may not have its "
+				 "session back yet",
+				 ch->quorum_age_s);
+	return NULL;
+}
+
+/* What the session list says of the watcher's client (ch->lock held). */
+static void session_judge(struct chain *ch, struct watcher_view *w, const struct mon_session *s)
+{
+	free(w->session_doubt);
+	w->session_doubt = s ? NULL : session_doubt(ch);
+	w->session = s ? SESSION_LIVE : w->session_doubt ? SESSION_UNSURE : SESSION_NONE;
 }
 
 /* The watcher's own monitor session (same global id and nonce): its cephx user,
@@ -168,7 +223,7 @@ static char *host_from_mon(struct chain *ch, struct watcher_view *w)
 		pthread_mutex_lock(&ch->lock);
 		s = mon_sessions_find(&ch->sessions, w->client, w->addr.nonce);
 	}
-	w->session_live = s != NULL;
+	session_judge(ch, w, s);
 	if (s && !str_empty(s->entity_name))
 		w->cephx_user = xstrdup(s->entity_name);
 	if (s)
@@ -468,11 +523,23 @@ static void judge_watcher(struct watcher_view *w)
 	/* A client whose monitor session is live runs somewhere: a program whose
 	 * command line does not name the image (a tool of its own on librados)
 	 * is not found by its argv, and must not be called dead. */
-	if (w->nholders == 0 && w->procs_checked && !w->holders_error && w->session_live) {
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error &&
+	    w->session == SESSION_LIVE) {
 		w->verdict = VERDICT_UNKNOWN;
 		w->reason = xasprintf("no process on %s names the image, yet client.%llu still has a "
 				      "monitor session: a program rbdwho does not recognise holds it",
 				      w->host, (unsigned long long)w->client);
+		return;
+	}
+	/* DEAD needs both words: no process, and no session. A session list that
+	 * could not be read (a monitor down, a user without the caps) is not the
+	 * second one. */
+	if (w->nholders == 0 && w->procs_checked && !w->holders_error &&
+	    w->session == SESSION_UNSURE) {
+		w->verdict = VERDICT_UNKNOWN;
+		w->reason = xasprintf("no process on %s names the image, but whether client.%llu "
+				      "still runs could not be confirmed (%s)", w->host,
+				      (unsigned long long)w->client, w->session_doubt);
 		return;
 	}
 	if (w->nholders == 0 && w->procs_checked && !w->holders_error) {

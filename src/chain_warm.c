@@ -113,6 +113,7 @@ static void warm_map(struct host_warm *hw, const struct warm_watcher *ww)
 	free(w.host);
 	free(w.cephx_user);
 	free(w.host_note);
+	free(w.session_doubt);
 	free(w.libvirt_uri);
 }
 

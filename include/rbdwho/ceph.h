@@ -80,6 +80,11 @@ void ceph_watchers_free(struct ceph_watcher *v, size_t n);
 int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **failed,
 		      struct rw_error *err);
 
+/* How long ago (seconds) the monitors formed their quorum (`ceph
+ * quorum_status`): for that long after a monitor restarts, its clients may
+ * still be finding their way back to a session. */
+int ceph_mon_quorum_age(struct ceph_conn *c, long long *age_s, struct rw_error *err);
+
 /* The connection's rados_t (as void *, so this header needs no librados), for
  * the bulk probe (probe.h); owned by the connection. */
 void *ceph_rados_handle(struct ceph_conn *c);

@@ -117,6 +117,12 @@ const char *check_state_name(enum check_state s);    /* "ok", "failed", "skipped
 /* "host-key-changed", "libvirt-error", …: the reason's machine name. */
 const char *source_check_reason_name(const struct source_check *c);
 
+enum session_state {
+	SESSION_UNSURE = 0,  /* not known: a monitor did not answer (or was not asked) */
+	SESSION_LIVE,        /* a monitor lists a session of this client now: it runs */
+	SESSION_NONE,        /* every monitor answered and none lists it */
+};
+
 struct watcher_view {
 	char *address;  /* as Ceph prints it */
 	struct watcher_addr addr;
@@ -136,7 +142,10 @@ struct watcher_view {
 	bool resolved;        /* host, holders and verdicts filled in */
 	enum verdict verdict;
 	char *reason;
-	bool session_live;     /* a monitor lists a session of this client now: it runs */
+	/* Whether the client still has a monitor session: a DEAD verdict needs
+	 * SESSION_NONE, the monitors' positive word that it has none. */
+	enum session_state session;
+	char *session_doubt;   /* SESSION_UNSURE: what could not be confirmed; else NULL */
 };
 
 enum cinder_state {

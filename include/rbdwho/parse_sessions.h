@@ -6,16 +6,24 @@
 #ifndef RBDWHO_PARSE_SESSIONS_H
 #define RBDWHO_PARSE_SESSIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rbdwho/util.h"
 
 struct mon_session {
 	uint64_t global_id;   /* 0 for a monitor's own peers */
+	uint64_t name_id;     /* the N of "name":"client.N", the client's messenger name,
+				 which is what an OSD shows as a watcher's client.N; it
+				 stays when a reconnected client is given a new global id
+				 (a targeted `ceph tell` session shows it too); 0 if none */
 	char *entity_name;    /* the cephx user: "client.cinder"; "" when none */
 	char *addr;           /* first address of the vector: "10.0.0.5:0"; "" when none */
 	uint32_t nonce;       /* the same nonce a watcher's address carries */
 	char *remote_host;    /* the client's own host name; NULL when it sent none */
+	bool reclaimed;       /* "global_id_status" reclaim_ok/reclaim_insecure: a
+				 session re-made by a client that had one before (the
+				 monitor restarted, or the client moved to another) */
 };
 
 struct mon_sessions {
@@ -30,11 +38,17 @@ struct mon_sessions {
 int parse_mon_sessions(const char *json, size_t len, struct mon_sessions *out);
 void mon_sessions_free(struct mon_sessions *s);
 
-/* The session of the client whose global id and address nonce are these;
- * NULL when none. Both must match: a global id alone could belong to a
- * short-lived second session of the same program (`ceph tell` opens one). */
+/* The session of the client whose id and address nonce are these; NULL when
+ * none. The id is the session's global id or the N of its name (one client's
+ * sessions share the nonce and the name, not always the global id); the nonce
+ * must match too: a global id alone could belong to a short-lived second
+ * session of the same program (`ceph tell` opens one). */
 const struct mon_session *mon_sessions_find(const struct mon_sessions *s, uint64_t global_id,
 					    uint32_t nonce);
+
+/* The quorum's age in seconds from a `quorum_status` JSON answer
+ * ("quorum_age"); -EPROTO when it has none. */
+int parse_quorum_age(const char *json, size_t len, long long *age_s);
 
 /* The monitor names in a `mon dump` JSON answer ("mons":[{"name":…}]), pushed
  * to names. -EPROTO when json has no "mons" array. */

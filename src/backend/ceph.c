@@ -788,6 +788,21 @@ int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **fail
 	return 0;
 }
 
+int ceph_mon_quorum_age(struct ceph_conn *c, long long *age_s, struct rw_error *err)
+{
+	const char *cmd[] = {"{\"prefix\":\"quorum_status\",\"format\":\"json\"}"};
+	struct mon_answer a = {0};
+	int rc = rados_mon_command(c->cluster, cmd, 1, "", 0, &a.out, &a.outlen, &a.outs,
+	                           &a.outslen);
+
+	if (rc < 0)
+		rc = ceph_fail(c, err, rc, "cannot read the quorum status");
+	else if (parse_quorum_age(a.out, a.outlen, age_s) < 0)
+		rc = rw_error_set(err, -EPROTO, "the monitors answered `quorum_status` with no quorum age");
+	mon_answer_free(&a);
+	return rc;
+}
+
 void *ceph_rados_handle(struct ceph_conn *c)
 {
 	return c->cluster;

@@ -100,6 +100,19 @@ static void session_read_addrs(struct json_object *o, struct mon_session *s)
 		s->nonce = (uint32_t)nonce;
 }
 
+/* "name":"client.N" → N; 0 for any other entity type or form. */
+static uint64_t session_name_id(struct json_object *o)
+{
+	const char *name = obj_str(o, "name");
+	const char *p = name && str_starts_with(name, "client.") ? name + strlen("client.") : NULL;
+	if (!p || *p < '0' || *p > '9')
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(p, &end, 10);
+	return errno || *end ? 0 : (uint64_t)n;
+}
+
 int parse_mon_sessions(const char *json, size_t len, struct mon_sessions *out)
 {
 	struct json_object *root = sessions_parse_json(json, len);
@@ -120,6 +133,9 @@ int parse_mon_sessions(const char *json, size_t len, struct mon_sessions *out)
 		s.entity_name = xstrdup(entity ? entity : "");
 		s.addr = xstrdup("");
 		s.remote_host = str_empty(host) ? NULL : xstrdup(host);
+		s.name_id = session_name_id(o);
+		const char *gs = obj_str(o, "global_id_status");
+		s.reclaimed = gs && str_starts_with(gs, "reclaim_");
 		session_read_addrs(o, &s);
 		xgrow(&out->v, &out->cap, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = s;
@@ -145,9 +161,24 @@ const struct mon_session *mon_sessions_find(const struct mon_sessions *s, uint64
 					    uint32_t nonce)
 {
 	for (size_t i = 0; s && i < s->n; i++)
-		if (s->v[i].global_id == global_id && s->v[i].nonce == nonce && global_id != 0)
+		if (s->v[i].nonce == nonce && global_id != 0 &&
+		    (s->v[i].global_id == global_id || s->v[i].name_id == global_id))
 			return &s->v[i];
 	return NULL;
+}
+
+int parse_quorum_age(const char *json, size_t len, long long *age_s)
+{
+	struct json_object *root = sessions_parse_json(json, len);
+	uint64_t age;
+	bool ok = root && json_object_is_type(root, json_type_object) &&
+		  obj_uint(root, "quorum_age", INT64_MAX, &age);
+
+	json_object_put(root);
+	if (!ok)
+		return -EPROTO;
+	*age_s = (long long)age;
+	return 0;
 }
 
 int parse_monmap_names(const char *json, size_t len, struct strvec *names)

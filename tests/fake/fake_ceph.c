@@ -273,6 +273,13 @@ int ceph_mon_sessions(struct ceph_conn *c, struct mon_sessions *out, char **fail
 	return 0;
 }
 
+/* The fake quorum is a day old: no client is on its way back to a session. */
+int ceph_mon_quorum_age(struct ceph_conn *c, long long *age_s, struct rw_error *err)
+{
+	*age_s = 86400;
+	return 0;
+}
+
 char *probe_header_oid(const struct ceph_image_ref *image)
 {
 	return xasprintf("rbd_header.%s", image->id);

@@ -1,5 +1,32 @@
-# lib.sh — sourced by tests/faults/run.sh: one row of the fault matrix per scenario.
+# lib.sh — sourced by tests/faults/run*.sh: the sandbox they boot, and one row of
+# the fault matrix per scenario. HERE (this directory) is set before sourcing.
 ROWS=()
+
+# faults_boot TAG: boots the script's own sandbox. Sets TOP, SB, RBDWHO (unless
+# set), TMO (seconds per backend call in these runs), D (the sandbox) and W (a
+# work directory), both /tmp/rbdwho-TAG*; sources D/env. On exit the script's
+# own faults_cleanup runs first (when it defines one: it may need Ceph, e.g. to
+# resume a stopped daemon), then the sandbox goes down and W is removed. A
+# sandbox that does not boot is the run's one failure.
+faults_boot() {
+  TOP=$(cd "$HERE/../.." && pwd)
+  SB=$TOP/tests/sandbox
+  export RBDWHO=${RBDWHO:-$TOP/rbdwho}
+  TMO=2
+  D=$(mktemp -d "/tmp/rbdwho-$1.XXXXXX")
+  W=$(mktemp -d "/tmp/rbdwho-$1-work.XXXXXX")
+  trap faults_teardown EXIT INT TERM
+  "$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
+  . "$D/env"
+}
+
+faults_teardown() {
+  if declare -F faults_cleanup >/dev/null; then faults_cleanup; fi
+  "$SB/down" "$D" >/dev/null 2>&1
+  rm -rf "$W"
+}
+
+uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
 PASSES=0
 FAILS=0
 

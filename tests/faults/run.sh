@@ -6,27 +6,15 @@
 # "N passed, N failed". Boots its own sandbox: some faults kill Ceph daemons.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-SB=$TOP/tests/sandbox
-export RBDWHO=${RBDWHO:-$TOP/rbdwho}
 . "$HERE/lib.sh"
-TMO=2                                   # seconds per backend call in these runs
-D=$(mktemp -d /tmp/rbdwho-faults.XXXXXX)
-W=$(mktemp -d /tmp/rbdwho-faults-work.XXXXXX)
 PIDS=()
-cleanup() {
+faults_cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   for s in mon osd; do  # a stopped daemon must be able to die
     for f in "$D"/pids/*"$s"*; do [ -f "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null; done
   done
-  "$SB/down" "$D" >/dev/null 2>&1
-  rm -rf "$W"
 }
-trap cleanup EXIT INT TERM
-
-"$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
-. "$D/env"
-uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+faults_boot faults
 
 # The classic case (Nova does not know INST) and a healthy one (Nova knows INST2).
 VOL=$(uuid); INST=$(uuid); VOL2=$(uuid); INST2=$(uuid)

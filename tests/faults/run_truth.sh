@@ -6,24 +6,10 @@
 # sandbox: the OSD is stopped here.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-SB=$TOP/tests/sandbox
-export RBDWHO=${RBDWHO:-$TOP/rbdwho}
 . "$HERE/lib.sh"
-TMO=2                                   # seconds per backend call in these runs
-D=$(mktemp -d /tmp/rbdwho-faults-truth.XXXXXX)
-W=$(mktemp -d /tmp/rbdwho-faults-truth-work.XXXXXX)
 OSD_PID=
-cleanup() {
-  [ -n "$OSD_PID" ] && kill -CONT "$OSD_PID" 2>/dev/null
-  "$SB/down" "$D" >/dev/null 2>&1
-  rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
-
-"$SB/up" "$D" >/dev/null || { echo "faults: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
-. "$D/env"
-uuid() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+faults_cleanup() { [ -n "$OSD_PID" ] && kill -CONT "$OSD_PID" 2>/dev/null; }
+faults_boot faults-truth
 has() { printf '%s' "$1" | grep -Eiq "$2"; }  # has TEXT REGEX
 
 # Five held images whose instances Nova does not know (ORPHANs when Nova

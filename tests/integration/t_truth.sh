@@ -12,7 +12,9 @@ T=$(mktemp -d /tmp/rbdwho-truth.XXXXXX)
 held=()
 images=()
 started_libvirt=0
+made_user=0
 cleanup() {
+  [ "$made_user" = 1 ] && ceph auth rm "client.nosess$$" >/dev/null 2>&1
   for n in "${held[@]}"; do "$SB/unhold" "$D" "$n" >/dev/null 2>&1; done
   for i in "${images[@]}"; do rbd rm "$i" >/dev/null 2>&1; done
   if [ "$started_libvirt" = 1 ]; then
@@ -114,7 +116,18 @@ PY
 lpid=$!
 for _ in $(seq 100); do [ -e "$T/watch.ready" ] && break; sleep 0.1; done
 "$RBDWHO" find "$LV" --json >"$T/live.json"; rc=$?
+# The same client judged by a user who may not list the monitors' sessions: no
+# process, and no word on the session either way, so not DEAD but UNKNOWN,
+# naming the list it could not read, and exit 4 (a failure to know).
+ceph auth get-or-create "client.nosess$$" mon 'profile rbd' osd 'profile rbd' \
+  >"$T/nosess.keyring" 2>/dev/null && made_user=1
+"$RBDWHO" --id "nosess$$" --keyring "$T/nosess.keyring" find "$LV" --json >"$T/nosess.json"; nrc=$?
 kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+[ "$(q nosess.json 'd["watchers"][0]["verdict"]')" = UNKNOWN ] && [ $nrc -eq 4 ] &&
+  q nosess.json 'd["watchers"][0]["reason"]' | grep -q "could not be confirmed" &&
+  q nosess.json '" / ".join(d["errors"])' | grep -q "session list.*permission denied" &&
+  pass "a live client, the sessions not readable: UNKNOWN (exit 4, names the session list), not DEAD" ||
+  fail "a live client, the sessions not readable: UNKNOWN, not DEAD (exit $nrc, $(q nosess.json 'd["watchers"][0]["verdict"]'): $(q nosess.json 'd["watchers"][0]["reason"]' | head -c 120))"
 [ "$(q live.json 'len(d["watchers"])')" = 1 ] &&
   [ "$(q live.json 'd["watchers"][0]["verdict"]')" = UNKNOWN ] &&
   q live.json 'd["watchers"][0]["reason"]' | grep -q "monitor session" &&

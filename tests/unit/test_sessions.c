@@ -89,6 +89,68 @@ static void test_merge(void **state)
 	mon_sessions_free(NULL);
 }
 
+/* A client's messenger keeps the name of its first global id (what an OSD
+ * shows as the watcher's client.N) when a later session of it is given
+ * another global id: the name matches too, with the nonce; "client.?" and
+ * other entities name no client. */
+static void test_name_id(void **state)
+{
+	struct mon_sessions s = {0};
+
+	assert_int_equal(parse_str("[{\"name\":\"client.4132\",\"global_id\":4134,"
+	                           "\"addrs\":{\"addrvec\":[{\"addr\":\"10.0.0.5:0\",\"nonce\":5}]}},"
+	                           "{\"name\":\"client.?\",\"global_id\":4117,"
+	                           "\"addrs\":{\"addrvec\":[{\"addr\":\"10.0.0.5:0\",\"nonce\":6}]}},"
+	                           "{\"name\":\"osd.3\",\"global_id\":4105},"
+	                           "{\"name\":\"client.12x\",\"global_id\":4200},"
+	                           "{\"name\":\"client.99999999999999999999\",\"global_id\":4201}]",
+	                           &s),
+	                 0);
+	assert_int_equal(s.n, 5);
+	const struct mon_session *a = mon_sessions_find(&s, 4132, 5);
+	assert_non_null(a);
+	assert_int_equal(a->global_id, 4134);
+	assert_ptr_equal(mon_sessions_find(&s, 4134, 5), a);
+	assert_null(mon_sessions_find(&s, 4132, 6)); /* the name, another nonce */
+	assert_int_equal(s.v[1].name_id, 0);
+	assert_int_equal(s.v[2].name_id, 0);
+	assert_int_equal(s.v[3].name_id, 0);
+	assert_int_equal(s.v[4].name_id, 0);
+	assert_null(mon_sessions_find(&s, 0, 6)); /* "client.?" is no id 0 */
+	mon_sessions_free(&s);
+}
+
+/* Sessions re-made by clients that had one (a monitor restarted) say so; the
+ * quorum's age comes from `quorum_status`. */
+static void test_reclaim_and_quorum(void **state)
+{
+	struct mon_sessions s = {0};
+	long long age = -1;
+
+	assert_int_equal(parse_str("[{\"global_id\":1,\"global_id_status\":\"reclaim_ok\"},"
+	                           "{\"global_id\":2,\"global_id_status\":\"reclaim_insecure\"},"
+	                           "{\"global_id\":3,\"global_id_status\":\"new_ok\"},"
+	                           "{\"global_id\":4}]",
+	                           &s),
+	                 0);
+	assert_int_equal(s.n, 4);
+	assert_true(s.v[0].reclaimed);
+	assert_true(s.v[1].reclaimed);
+	assert_false(s.v[2].reclaimed);
+	assert_false(s.v[3].reclaimed);
+	mon_sessions_free(&s);
+
+	const char *qs = "{\"election_epoch\":5,\"quorum\":[0],\"quorum_age\":47}\n";
+	assert_int_equal(parse_quorum_age(qs, strlen(qs), &age), 0);
+	assert_int_equal(age, 47);
+	static const char *const bad[] = {
+	    "{\"quorum\":[0]}", "{\"quorum_age\":-1}", "{\"quorum_age\":\"47\"}", "[]", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(parse_quorum_age(bad[i], strlen(bad[i]), &age), -EPROTO);
+	assert_int_equal(age, 47); /* untouched on failure */
+}
+
 /* Older monitors print the address as one string; IPv6 keeps its brackets. */
 static void test_string_addrs(void **state)
 {
@@ -185,6 +247,8 @@ int main(void)
 	    cmocka_unit_test(test_pacific_capture), cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_string_addrs),    cmocka_unit_test(test_odd_entries),
 	    cmocka_unit_test(test_monmap),
+	    cmocka_unit_test(test_name_id),
+	    cmocka_unit_test(test_reclaim_and_quorum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
