@@ -39,51 +39,88 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 	out->rbd = rbd != 0;
 	if (rc < 0 || !out->rbd)
 		return rc;
-	/* the images pane lists the namespaces' images too: so does the count */
+	/* the images pane lists the namespaces' images and the trash too: so
+	 * does the count */
 	struct strvec nss = {0};
 	rc = chain_namespaces(ch, pool, &nss, err);
-	for (size_t k = 1; rc == 0 && k < nss.n; k++) {
+	for (size_t k = 0; rc == 0 && k < nss.n; k++) {
 		struct ceph_image_ref *refs = NULL;
-		size_t n = 0;
-		rc = ceph_list_images_ns(ch->ceph, pool, nss.v[k], &refs, &n, err);
-		out->images += n;
+		struct ceph_trash_entry *trash = NULL;
+		size_t n = 0, nt = 0;
+		if (k > 0)
+			rc = ceph_list_images_ns(ch->ceph, pool, nss.v[k], &refs, &n, err);
+		if (rc == 0)
+			rc = ceph_list_trash(ch->ceph, pool, nss.v[k], &trash, &nt, err);
+		out->images += n + nt;
 		ceph_image_refs_free(refs, n);
+		ceph_trash_free(trash, nt);
 	}
 	strvec_free(&nss);
 	return rc;
 }
 
+/* Renames refs[i].name to the chain's "NS/IMAGE" in namespace ns. */
+static void name_in_ns(const char *ns, char **name)
+{
+	if (str_empty(ns))
+		return;
+	char *joined = volspec_join_ns(ns, *name);
+	free(*name);
+	*name = joined;
+}
+
 /* One namespace's images, paged; names as the chain gives them ("NS/IMAGE").
  * false when page() asked to stop. */
 static bool list_ns_images(struct chain *ch, const char *pool, const char *ns, size_t page_size,
-			   bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
-			   void *user, size_t *total, int *rc, struct rw_error *err)
+			   chain_page_fn page, void *user, size_t *total, int *rc,
+			   struct rw_error *err)
 {
 	struct ceph_image_ref *refs = NULL;
 	size_t n = 0;
 	*rc = ceph_list_images_ns(ch->ceph, pool, ns, &refs, &n, err);
 	if (*rc < 0)
 		return false;
-	for (size_t i = 0; i < n && !str_empty(ns); i++) {
-		char *name = volspec_join_ns(ns, refs[i].name);
-		free(refs[i].name);
-		refs[i].name = name;
-	}
+	for (size_t i = 0; i < n; i++)
+		name_in_ns(ns, &refs[i].name);
 	if (page_size == 0)
 		page_size = n ? n : 1;
 	bool more = true;
 	for (size_t i = 0; i < n && more; i += page_size)
-		more = page(refs + i, n - i < page_size ? n - i : page_size, user);
+		more = page(refs + i, NULL, n - i < page_size ? n - i : page_size, user);
 	*total += n;
 	ceph_image_refs_free(refs, n);
 	return more;
 }
 
-/* The default namespace's images first, then each RADOS namespace's as
- * NS/IMAGE rows; a namespace list that fails ends the listing with its error,
- * after the images already listed. */
-int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
-		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
+/* One namespace's trash as one page of rows (a trash is short: what Cinder
+ * could not delete); false when page() asked to stop or the trash could not
+ * be listed (*rc, err). */
+static bool list_ns_trash(struct chain *ch, const char *pool, const char *ns, chain_page_fn page,
+			  void *user, size_t *total, int *rc, struct rw_error *err)
+{
+	struct ceph_trash_entry *v = NULL;
+	size_t n = 0;
+	*rc = ceph_list_trash(ch->ceph, pool, ns, &v, &n, err);
+	if (*rc < 0)
+		return false;
+	struct ceph_image_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].name = xstrdup(v[i].name);
+		refs[i].id = xstrdup(v[i].id);
+		name_in_ns(ns, &refs[i].name);
+	}
+	bool more = n == 0 || page(refs, v, n, user);
+	*total += n;
+	ceph_image_refs_free(refs, n);
+	ceph_trash_free(v, n);
+	return more;
+}
+
+/* The default namespace's images first, then its trash, then each RADOS
+ * namespace's images and trash, as NS/IMAGE rows; a namespace list or a
+ * trash that fails ends the listing with its error, after the rows already
+ * listed. */
+int chain_list_images(struct chain *ch, const char *pool, size_t page_size, chain_page_fn page,
 		      void *user, size_t *total, struct rw_error *err)
 {
 	struct strvec nss = {0};
@@ -93,10 +130,14 @@ int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
 	/* the default namespace first: a hung pool costs one timeout, not two */
 	if (!list_ns_images(ch, pool, "", page_size, page, user, total, &rc, err))
 		return rc;
+	stage_say("asking Ceph for the rbd trash of pool %s", pool);
+	if (!list_ns_trash(ch, pool, "", page, user, total, &rc, err))
+		return rc;
 	rc = ceph_list_namespaces(ch->ceph, pool, &nss, err);
 	int lrc = 0;
 	for (size_t k = 0; rc == 0 && k < nss.n; k++)
-		if (!list_ns_images(ch, pool, nss.v[k], page_size, page, user, total, &lrc, err))
+		if (!list_ns_images(ch, pool, nss.v[k], page_size, page, user, total, &lrc, err) ||
+		    !list_ns_trash(ch, pool, nss.v[k], page, user, total, &lrc, err))
 			break;
 	strvec_free(&nss);
 	return rc < 0 ? rc : lrc;
@@ -178,7 +219,12 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 			at.nspace = ns;
 			at.image = name;
 		}
-		if (at.image && ceph_image_info_at(ch->ceph, &at, &info, &e) == 0)
+		int rc = at.image ? ceph_image_info_at(ch->ceph, &at, &info, &e) : -EINVAL;
+		if (rc == -ENOENT) {  /* not in the directory: a trash row, opened by its id */
+			at.trash_id = images[i].id;
+			rc = ceph_image_info_at(ch->ceph, &at, &info, &e);
+		}
+		if (rc == 0)
 			out[i].size = info.size;
 		else
 			out[i].nwatchers = -1;  /* gone or failing: the row says unknown */

@@ -289,7 +289,7 @@ void chain_recheck_holder(struct chain *ch, struct holder *h);
 int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err);
 /* Every pool name, appended to names. */
 int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *err);
-/* A pool's image count (its RADOS namespaces' images included) without
+/* A pool's image count (its RADOS namespaces' images and the trash included) without
  * listing the default namespace's names, and whether rbd is enabled on it (a
  * pool without rbd holds no images: say so, not "0 images"). */
 struct chain_pool_info {
@@ -298,13 +298,18 @@ struct chain_pool_info {
 };
 int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info *out,
 		     struct rw_error *err);
+/* A page of a pool's listing: n images (borrowed for the call); trash NULL:
+ * from the directory; else n entries of the rbd trash, trash[i] refs[i]'s
+ * (refs[i].id its trash id). false: stop listing. */
+typedef bool (*chain_page_fn)(const struct ceph_image_ref *refs,
+			      const struct ceph_trash_entry *trash, size_t n, void *user);
 /* Lists a pool's images and hands them to page() in pages of at most
- * page_size (borrowed for the call); page() returns false to stop early.
- * The default namespace's images come first, then each RADOS namespace's, named
- * NS/IMAGE; a failure to list the namespaces is returned after the pages of
- * the default one. *total: how many were listed. */
-int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
-		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
+ * page_size. The default namespace's images come first, then its rbd trash
+ * (images moved there, perhaps still held, named as before), then each RADOS
+ * namespace's images and trash, named NS/IMAGE; a failure to list the
+ * namespaces or a trash is returned after the pages already given.
+ * *total: how many were listed. */
+int chain_list_images(struct chain *ch, const char *pool, size_t page_size, chain_page_fn page,
 		      void *user, size_t *total, struct rw_error *err);
 /* What the images pane shows of one row. */
 struct chain_probe_row {
@@ -314,7 +319,8 @@ struct chain_probe_row {
 /* Size and watcher count of n images of pool (names and ids from
  * chain_list_images, NS/IMAGE ones probed in their namespace):
  * the watchers in one bulk probe (probe.h, as a scan does), the size by one
- * read-only open per image. Once stop(user) is true the remaining sizes are
+ * read-only open per image (by its id when it is not in the directory: a
+ * trash row). Once stop(user) is true the remaining sizes are
  * skipped and those rows left unknown. Fails only when the pool cannot be
  * opened. */
 int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref *images,

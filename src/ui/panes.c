@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ncursesw/curses.h>
 
 #include "rbdwho/redact.h"
@@ -26,6 +27,13 @@ void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n)
 			 ir->nwatchers);
 	else
 		snprintf(buf, n, "%s   ", fmt_size(ir->size, sz, sizeof sz));
+}
+
+int ui_image_row_el(const struct image_row *ir)
+{
+	if (ir->trashed)
+		return EL_TRASHED;
+	return ir->nwatchers > 0 ? EL_WATCHED : 0;
 }
 
 static void pane_title(struct ui *ui, int i, char *buf, size_t n)
@@ -211,6 +219,29 @@ static const char *nz(const char *s)
 	return s ? s : "-";
 }
 
+/* "2025-12-03 12:00 UTC" (a terminal's time zone would make the screen vary). */
+static const char *fmt_utc(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&t, &tm) || strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, n, "an unknown time");
+	return buf;
+}
+
+/* The trash entry of a trashed image: where it went, when, and since when
+ * `rbd trash rm` takes it without --force. */
+static void trash_details(struct detail_lines *l, const struct image_view *iv)
+{
+	char when[40], until[40];
+	fmt_utc(iv->trash.deleted, when, sizeof when);
+	fmt_utc(iv->trash.deferment_end, until, sizeof until);
+	detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s  moved %s  by %s%s%s%s",
+		   nz(iv->trash.id), when, ceph_trash_source_name(iv->trash.source),
+		   iv->trash.deferment_end > iv->trash.deleted ? "  removable from " : "",
+		   iv->trash.deferment_end > iv->trash.deleted ? until : "",
+		   iv->nwatchers ? "  (still held)" : "");
+}
+
 void images_details(struct ui *ui, struct detail_lines *l)
 {
 	const char *key = pane_selected_key(&ui->panes[UP_IMAGES]);
@@ -218,7 +249,10 @@ void images_details(struct ui *ui, struct detail_lines *l)
 	if (!key)
 		return;
 	if (!iv || strcmp(iv->chain_name, key) != 0) {
+		const struct image_row *ir = pane_selected(&ui->panes[UP_IMAGES])->data;
 		add(l, "image", "%s/%s", ui->cur_pool, key);
+		if (ir && ir->trashed)
+			detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s", ir->id);
 		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)
 			add(l, "error", "%s", ui->panes[UP_WATCHERS].error);
 		return;
@@ -226,6 +260,8 @@ void images_details(struct ui *ui, struct detail_lines *l)
 	char sz[16];
 	add(l, "image", "%s/%s  id %s  %s  %s", iv->pool, iv->chain_name, nz(iv->info.id),
 	    fmt_size(iv->info.size, sz, sizeof sz), nz(iv->info.block_name_prefix));
+	if (iv->trashed)
+		trash_details(l, iv);
 	add(l, "features", "%s", nz(iv->info.features_str));
 	if (iv->volume_uuid) {
 		static const char *cs[] = {"not a volume", "OpenStack not configured", "found",

@@ -376,7 +376,13 @@ void merge_images_page(struct ui *ui, struct job *j)
 		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1);
 		memcpy(ir->id, w->ids.v[i], idlen);
 		ir->nwatchers = -1;
-		pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
+		ir->trashed = w->trash;
+		/* the marker leads: a long name is cut at its end */
+		char *text = w->trash ? xasprintf("%s %s", glyph(ui, G_TRASH), w->names.v[i])
+				      : xstrdup(w->names.v[i]);
+		struct pane_row *r = pane_add(p, w->names.v[i], text, NULL, ir);
+		r->el = ui_image_row_el(ir);
+		free(text);
 	}
 }
 
@@ -411,7 +417,7 @@ void merge_probe(struct ui *ui, struct job *j)
 		ir->probed = w->rows[i].nwatchers >= 0;
 		ir->size = w->rows[i].size;
 		ir->nwatchers = w->rows[i].nwatchers;
-		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+		r->el = ui_image_row_el(ir);
 	}
 }
 
@@ -467,7 +473,7 @@ void merge_load_image(struct ui *ui, struct job *j)
 		ir->probed = true;
 		ir->nwatchers = (int)ui->iv->nwatchers;
 		ir->size = ui->iv->info.size;
-		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+		r->el = ui_image_row_el(ir);
 	}
 	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->chain_name) == 0) {
 		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;

@@ -97,6 +97,7 @@ struct image_row {
 	uint64_t size;
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
+	bool trashed;      /* a row of the rbd trash: loaded through its trash id */
 	char id[];         /* from the listing: the bulk probe's header object */
 };
 
@@ -217,7 +218,8 @@ struct watcher_view *ui_selected_watcher(struct ui *ui);
 void draw_init_colors(struct ui *ui);
 int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
-enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
+enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY,
+       G_TRASH };
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
 void draw_text_cut(struct ui *ui, int y, int x, int width, const char *text, int attr,
 		   enum draw_cut cut);
@@ -236,6 +238,8 @@ const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 PANE_INFO(PANE_DECL)
 #undef PANE_DECL
 void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+/* An images row's colour: trashed first (held or not), then watched. */
+int ui_image_row_el(const struct image_row *ir);
 /* The colour of a verdict, wherever it is drawn. */
 int ui_verdict_el(enum verdict v);
 /* What the browser calls Nova's answer: "found", "404: gone", … */

@@ -202,13 +202,15 @@ struct page_ctx {
 	struct jobs *js;
 };
 
-static bool post_page(const struct ceph_image_ref *refs, size_t n, void *user)
+static bool post_page(const struct ceph_image_ref *refs, const struct ceph_trash_entry *trash,
+		      size_t n, void *user)
 {
 	struct page_ctx *pc = user;
 	if (stale(pc->j) || jobs_cancelled(pc->js))
 		return false;
 	struct job *m = message(pc->j, JOB_IMAGES_PAGE);
 	struct pl_page *p = &work_of(m)->u.page;
+	p->trash = trash != NULL;
 	for (size_t k = 0; k < n; k++) {
 		strvec_push(&p->names, refs[k].name);
 		strvec_push(&p->ids, refs[k].id);

@@ -67,6 +67,7 @@ struct pl_images {
 };
 struct pl_page {
 	struct strvec names, ids;
+	bool trash;  /* rows of the rbd trash (ids are trash ids) */
 };
 struct pl_probe {
 	char *pool;
