@@ -234,3 +234,18 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 	}
 	return 0;
 }
+
+int chain_image_clones(struct chain *ch, const char *pool, const char *image,
+		       const char *trash_id, struct ceph_clone_info *out, struct rw_error *err)
+{
+	char *ns = NULL, *name = NULL;
+	memset(out, 0, sizeof *out);
+	if (volspec_split_ns(image, &ns, &name) < 0)
+		return rw_error_set(err, -EINVAL, "'%s' is not IMAGE or NAMESPACE/IMAGE", image);
+	struct ceph_loc at = {pool, ns, name, trash_id};
+	stage_say("asking Ceph for the parent and clones of %s/%s", pool, image);
+	int rc = ceph_clone_info(ch->ceph, &at, out, err);
+	free(ns);
+	free(name);
+	return rc;
+}

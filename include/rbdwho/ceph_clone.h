@@ -11,6 +11,7 @@
 #include "rbdwho/error.h"
 
 struct ceph_conn;
+struct ceph_loc;
 
 struct ceph_clone_ref {
 	char *pool;
@@ -39,6 +40,11 @@ void ceph_clone_info_clear(struct ceph_clone_info *ci);
 
 /* "pool/image@snap" or "pool/ns/image@snap" (no "@snap" when snap is NULL); malloc'd. */
 char *ceph_clone_ref_spec(const struct ceph_clone_ref *r);
+/* The children in one line for a narrow place: their count, then the first
+ * `first` as POOL/[NS/]IMAGE, each marked "(watched)" or "(in trash)" when it
+ * is, then "and N more": "3: volumes/a (watched), vms/b and 1 more"; "none"
+ * without children. malloc'd. */
+char *ceph_clone_children_brief(const struct ceph_clone_info *ci, size_t first);
 /* How many of the children have at least one watcher. */
 size_t ceph_clone_held_children(const struct ceph_clone_info *ci);
 

@@ -327,6 +327,14 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 		size_t n, struct chain_probe_row *out, bool (*stop)(void *user), void *user,
 		struct rw_error *err);
 
+/* The clone tree around one image (ceph_clone.h): its parent snapshot and
+ * its children, each child's watchers counted. image is "IMAGE" or
+ * "NS/IMAGE"; trash_id non-NULL: the image is that entry of the rbd trash
+ * (opened by its id). What the browser's details pane shows, asked on its own
+ * (chain_load_image does not): a parent with many clones is slow to read. */
+int chain_image_clones(struct chain *ch, const char *pool, const char *image,
+		       const char *trash_id, struct ceph_clone_info *out, struct rw_error *err);
+
 /* A scan of pools: calls found() for every image with at least one watcher
  * (fully resolved; found() takes ownership of iv), and progress() after each
  * image. Stops early when *cancel becomes true. pools NULL/empty: every pool.

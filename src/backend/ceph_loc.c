@@ -81,3 +81,25 @@ size_t ceph_clone_held_children(const struct ceph_clone_info *ci)
 		n += ci->children[i].nwatchers > 0;
 	return n;
 }
+
+char *ceph_clone_children_brief(const struct ceph_clone_info *ci, size_t first)
+{
+	if (ci->nchildren == 0)
+		return xstrdup("none");
+	struct buf b = {0};
+	size_t shown = ci->nchildren < first ? ci->nchildren : first;
+	buf_printf(&b, "%zu:", ci->nchildren);
+	for (size_t i = 0; i < shown; i++) {
+		struct ceph_clone_ref head = ci->children[i];
+		head.snap = NULL;  /* the child itself, not the snapshot it hangs from */
+		char *spec = ceph_clone_ref_spec(&head);
+		buf_printf(&b, "%s %s%s%s", i ? "," : "", spec, head.trash ? " (in trash)" : "",
+			   head.nwatchers > 0 ? " (watched)" : "");
+		free(spec);
+	}
+	if (shown < ci->nchildren)
+		buf_printf(&b, " and %zu more", ci->nchildren - shown);
+	char *out = xstrdup(b.p);
+	buf_free(&b);
+	return out;
+}

@@ -242,6 +242,35 @@ static void trash_details(struct detail_lines *l, const struct image_view *iv)
 		   iv->nwatchers ? "  (still held)" : "");
 }
 
+#define CLONES_SHOWN 3  /* children named in the details line; the rest counted */
+
+/* The image's parent and children: loading, failed (named), or known. */
+static void clones_details(struct ui *ui, struct detail_lines *l, const char *key)
+{
+	const struct clones_view *c = &ui->clones;
+	if (!c->image || strcmp(c->image, key) != 0 || c->state == CLONES_NONE)
+		return;
+	if (c->state == CLONES_LOADING) {  /* and what it waits for */
+		char stage[200];
+		work_stage_text(GEN_CLONES, stage, sizeof stage);
+		add(l, "clones", "%s%s%s", ui->ascii ? "loading..." : "loading…", *stage ? " " : "",
+		    stage);
+		return;
+	}
+	if (c->state == CLONES_FAILED) {
+		detail_add(l, EL_ERROR, "clones", "could not be read: %s", nz(c->error));
+		return;
+	}
+	if (c->info.has_parent) {
+		char *spec = ceph_clone_ref_spec(&c->info.parent);
+		add(l, "parent", "%s%s", spec, c->info.parent.trash ? " (in trash)" : "");
+		free(spec);
+	}
+	char *kids = ceph_clone_children_brief(&c->info, CLONES_SHOWN);
+	add(l, "clones", "%s", kids);
+	free(kids);
+}
+
 void images_details(struct ui *ui, struct detail_lines *l)
 {
 	const char *key = pane_selected_key(&ui->panes[UP_IMAGES]);
@@ -255,6 +284,7 @@ void images_details(struct ui *ui, struct detail_lines *l)
 			detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s", ir->id);
 		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)
 			add(l, "error", "%s", ui->panes[UP_WATCHERS].error);
+		clones_details(ui, l, key);
 		return;
 	}
 	char sz[16];
@@ -277,6 +307,7 @@ void images_details(struct ui *ui, struct detail_lines *l)
 		add(l, "nova disk", "ephemeral disk of instance %s", iv->instance_uuid);
 	add(l, "watchers", "%zu%s%s", iv->nwatchers, iv->watchers_error ? ": " : "",
 	    iv->watchers_error ? iv->watchers_error : "");
+	clones_details(ui, l, key);
 	for (size_t i = 0; i < iv->notes.n; i++)
 		add(l, "note", "%s", iv->notes.v[i]);
 }

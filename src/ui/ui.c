@@ -75,6 +75,14 @@ static void load_pools(struct ui *ui)
 	submit(ui, work_job(ui, JOB_POOLS));
 }
 
+static void clones_clear(struct clones_view *c)
+{
+	ceph_clone_info_clear(&c->info);
+	free(c->image);
+	free(c->error);
+	memset(c, 0, sizeof *c);
+}
+
 static void clear_from(struct ui *ui, int first, bool keep_selection)
 {
 	for (int p = first; p < UP_COUNT; p++) {
@@ -87,7 +95,9 @@ static void clear_from(struct ui *ui, int first, bool keep_selection)
 	if (first <= UP_WATCHERS) {
 		image_view_free(ui->iv);
 		ui->iv = NULL;
+		clones_clear(&ui->clones);
 		bump(ui, GEN_WATCHERS);
+		bump(ui, GEN_CLONES);
 		free(ui->cur_image);
 		ui->cur_image = NULL;
 	}
@@ -113,6 +123,22 @@ static void load_images(struct ui *ui, const char *pool, bool keep_selection)
 	submit(ui, j);
 }
 
+/* The image's parent and clones, on their own job: a parent with many clones
+ * is slow to read, and the watchers must not wait for it. */
+static void load_clones(struct ui *ui, const char *image)
+{
+	const struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], image);
+	const struct image_row *ir = r ? r->data : NULL;
+	ui->clones.state = CLONES_LOADING;
+	ui->clones.image = xstrdup(image);
+	struct job *j = work_job(ui, JOB_CLONES);
+	struct pl_clones *p = &work_of(j)->u.clones;
+	p->pool = xstrdup(ui->cur_pool);
+	p->image = xstrdup(image);
+	p->trash_id = ir && ir->trashed ? xstrdup(ir->id) : NULL;
+	submit(ui, j);
+}
+
 static void load_image(struct ui *ui, const char *image, bool keep_selection)
 {
 	clear_from(ui, UP_WATCHERS, keep_selection);
@@ -122,6 +148,7 @@ static void load_image(struct ui *ui, const char *image, bool keep_selection)
 	work_of(j)->u.image.pool = xstrdup(ui->cur_pool);
 	work_of(j)->u.image.image = xstrdup(image);
 	submit(ui, j);
+	load_clones(ui, image);
 }
 
 void ui_refresh_image(struct ui *ui)
@@ -512,6 +539,22 @@ void merge_resolve(struct ui *ui, struct job *j)
 		r->el = ui_verdict_el(mine->verdict);
 	}
 	fill_holders(ui, mine);
+}
+
+void merge_clones(struct ui *ui, struct job *j)
+{
+	struct pl_clones *p = &work_of(j)->u.clones;
+	struct clones_view *c = &ui->clones;
+	if (!c->image || strcmp(c->image, p->image) != 0)
+		return;
+	if (j->rc < 0) {
+		c->state = CLONES_FAILED;
+		set_str(&c->error, j->err.msg);
+		return;
+	}
+	c->state = CLONES_KNOWN;
+	c->info = p->info;
+	memset(&p->info, 0, sizeof p->info);  /* moved */
 }
 
 void merge_locate(struct ui *ui, struct job *j)
@@ -953,6 +996,7 @@ static void ui_teardown(struct ui *ui)
 	dialog_clear(ui);
 	fences_clear(ui);
 	image_view_free(ui->iv);
+	clones_clear(&ui->clones);
 	if (ui->ch)
 		chain_free(ui->ch);
 	char **strs[] = {&ui->conn_error, &ui->fsid, &ui->health, &ui->os_note, &ui->cur_pool,

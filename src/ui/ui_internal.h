@@ -105,6 +105,19 @@ struct rect {
 	int y, x, h, w;
 };
 
+/* What a script's :wait-idle, :wait-stage, :wait-loaded waits for. */
+enum script_wait { SCRIPT_WAIT_IDLE, SCRIPT_WAIT_STAGE, SCRIPT_WAIT_LOADED };
+
+/* The selected image's clone tree, asked on a worker (JOB_CLONES) once the
+ * image is selected; the details pane shows it in each state. */
+enum clones_state { CLONES_NONE, CLONES_LOADING, CLONES_KNOWN, CLONES_FAILED };
+struct clones_view {
+	enum clones_state state;
+	char *image;  /* the images row (chain name) it is for */
+	struct ceph_clone_info info;
+	char *error;  /* CLONES_FAILED: why */
+};
+
 struct scan_state {
 	bool running;
 	bool picked;  /* the user moved the cursor: keep it on their row */
@@ -159,6 +172,7 @@ struct ui {
 	char *cur_pool, *cur_image, *cur_watcher;
 	bool pools_loaded;
 	struct image_view *iv;  /* the watchers pane's image, owned */
+	struct clones_view clones;  /* cur_image's parent and clones */
 	bool resolving;         /* a RESOLVE job for cur_watcher is out */
 	char *after_destroy_addr;
 	char *goto_image;       /* open this image's watchers once it shows up */
@@ -185,7 +199,7 @@ struct ui {
 
 	FILE *script;
 	bool headless, script_waiting;
-	bool script_wait_stage;  /* :wait-stage: until every loading pane names its wait */
+	enum script_wait script_wait;  /* what :wait-… waits for */
 	int64_t script_wait_since;
 	int script_line;
 };

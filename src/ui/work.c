@@ -61,6 +61,14 @@ static void free_image(struct pl_image *p)
 	image_view_free(p->iv);
 }
 
+static void free_clones(struct pl_clones *p)
+{
+	free(p->pool);
+	free(p->image);
+	free(p->trash_id);
+	ceph_clone_info_clear(&p->info);
+}
+
 static void free_locate(struct pl_locate *p)
 {
 	free(p->spec);
@@ -282,6 +290,15 @@ static void run_resolve(struct job *j, struct jobs *js)
 	for (size_t i = 0; i < p->iv->nwatchers; i++)
 		if (strcmp(p->iv->watchers[i].address, p->addr) == 0)
 			chain_resolve_watcher(ch, p->iv, &p->iv->watchers[i]);
+}
+
+static void run_clones(struct job *j, struct jobs *js)
+{
+	struct pl_clones *p = &work_of(j)->u.clones;
+	if (stale(j))
+		return;
+	j->rc = chain_image_clones(work_of(j)->ch, p->pool, p->image, p->trash_id, &p->info,
+				   &j->err);
 }
 
 static void run_locate(struct job *j, struct jobs *js)
