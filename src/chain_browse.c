@@ -30,6 +30,14 @@ int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *er
 	return 0;
 }
 
+void chain_pool_info_clear(struct chain_pool_info *pi)
+{
+	for (size_t i = 0; i < pi->nns; i++)
+		free(pi->ns[i].name);
+	free(pi->ns);
+	memset(pi, 0, sizeof *pi);
+}
+
 int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info *out,
 		     struct rw_error *err)
 {
@@ -40,9 +48,11 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 	if (rc < 0 || !out->rbd)
 		return rc;
 	/* the images pane lists the namespaces' images and the trash too: so
-	 * does the count */
+	 * does the count, and each namespace has its own */
 	struct strvec nss = {0};
 	rc = chain_namespaces(ch, pool, &nss, err);
+	struct chain_ns_count *per = xcalloc(nss.n ? nss.n : 1, sizeof *per);
+	per[0].images = out->images;
 	for (size_t k = 0; rc == 0 && k < nss.n; k++) {
 		struct ceph_image_ref *refs = NULL;
 		struct ceph_trash_entry *trash = NULL;
@@ -52,8 +62,17 @@ int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info 
 		if (rc == 0)
 			rc = ceph_list_trash(ch->ceph, pool, nss.v[k], &trash, &nt, err);
 		out->images += n + nt;
+		per[k].images += n + nt;
 		ceph_image_refs_free(refs, n);
 		ceph_trash_free(trash, nt);
+	}
+	if (rc == 0 && nss.n > 1) {
+		for (size_t k = 0; k < nss.n; k++)
+			per[k].name = xstrdup(nss.v[k]);
+		out->ns = per;
+		out->nns = nss.n;
+	} else {
+		free(per);
 	}
 	strvec_free(&nss);
 	return rc;
@@ -114,6 +133,18 @@ static bool list_ns_trash(struct chain *ch, const char *pool, const char *ns, ch
 	ceph_image_refs_free(refs, n);
 	ceph_trash_free(v, n);
 	return more;
+}
+
+int chain_list_ns_images(struct chain *ch, const char *pool, const char *ns, size_t page_size,
+			 chain_page_fn page, void *user, size_t *total, struct rw_error *err)
+{
+	int rc = 0;
+	*total = 0;
+	stage_say("asking Ceph for the images of %s%s%s", pool, str_empty(ns) ? "" : "/",
+		  str_empty(ns) ? "" : ns);
+	if (list_ns_images(ch, pool, ns, page_size, page, user, total, &rc, err))
+		list_ns_trash(ch, pool, ns, page, user, total, &rc, err);
+	return rc;
 }
 
 /* The default namespace's images first, then its trash, then each RADOS

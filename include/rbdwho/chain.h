@@ -292,12 +292,21 @@ int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *er
 /* A pool's image count (its RADOS namespaces' images and the trash included) without
  * listing the default namespace's names, and whether rbd is enabled on it (a
  * pool without rbd holds no images: say so, not "0 images"). */
+struct chain_ns_count {
+	char *name;     /* "" for the default namespace */
+	size_t images;  /* its directory's images and its trash entries */
+};
 struct chain_pool_info {
 	size_t images;
 	bool rbd;
+	/* When the pool has RADOS namespaces: each with its count, the default
+	 * one ("") first; NULL otherwise. Owned: chain_pool_info_clear. */
+	struct chain_ns_count *ns;
+	size_t nns;
 };
 int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info *out,
 		     struct rw_error *err);
+void chain_pool_info_clear(struct chain_pool_info *pi);
 /* A page of a pool's listing: n images (borrowed for the call); trash NULL:
  * from the directory; else n entries of the rbd trash, trash[i] refs[i]'s
  * (refs[i].id its trash id). false: stop listing. */
@@ -311,6 +320,10 @@ typedef bool (*chain_page_fn)(const struct ceph_image_ref *refs,
  * *total: how many were listed. */
 int chain_list_images(struct chain *ch, const char *pool, size_t page_size, chain_page_fn page,
 		      void *user, size_t *total, struct rw_error *err);
+/* chain_list_images of one namespace (ns "": the default one): its
+ * directory, then its trash. */
+int chain_list_ns_images(struct chain *ch, const char *pool, const char *ns, size_t page_size,
+			 chain_page_fn page, void *user, size_t *total, struct rw_error *err);
 /* What the images pane shows of one row. */
 struct chain_probe_row {
 	uint64_t size;

@@ -362,8 +362,13 @@ void holders_details(struct ui *ui, struct detail_lines *l)
 void pools_details(struct ui *ui, struct detail_lines *l)
 {
 	struct pane_row *r = pane_selected(&ui->panes[UP_POOLS]);
-	if (r)
-		add(l, "pool", "%s  %s images", r->key, r->aux ? r->aux : "?");
+	const struct pool_row *pr = r ? r->data : NULL;
+	if (pr && pr->nspace)
+		add(l, "namespace", "%s/%s  %s images (the rbd trash included)", pr->pool,
+		    *pr->nspace ? pr->nspace : "(default)", r->aux ? r->aux : "?");
+	else if (r)
+		add(l, "pool", "%s  %s images%s", r->key, r->aux ? r->aux : "?",
+		    pr && pr->info.nns ? "  (every namespace; each has its row below)" : "");
 }
 
 static void draw_details(struct ui *ui, struct rect r)
@@ -444,6 +449,8 @@ const char *images_empty(struct ui *ui)
 	const struct pool_row *pr = r ? r->data : NULL;
 	if (pr && pr->counted && !pr->info.rbd)
 		return "not an rbd pool: the rbd application is not enabled on it";
+	if (ui->cur_ns)
+		return "no images in this namespace";
 	return ui->cur_pool ? "no images in this pool" : "";
 }
 

@@ -29,7 +29,7 @@
  * Rows are cut where they are alike: image names differ at the start
  * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
 #define PANE_INFO(_) \
-	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16, POOLS) \
+	_(POOLS,    "Pools",    pool_row_free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16, POOLS) \
 	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32, IMAGES) \
 	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24, WATCHERS) \
 	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28, HOLDERS)
@@ -67,11 +67,16 @@ struct pane_ops {
 };
 extern const struct pane_ops pane_ops[UP_COUNT];
 
-/* The pools pane's rows know their pool's count once it came. */
+/* The pools pane's rows know their pool's count once it came. A pool with
+ * RADOS namespaces has a row per namespace under its own (the default one
+ * first): the pool's row lists every image, a namespace's row its own. */
 struct pool_row {
-	struct chain_pool_info info;
+	struct chain_pool_info info;  /* the pool's row: owned (its ns counts) */
 	bool counted;
+	char *pool;
+	char *nspace;  /* a namespace's row: its name ("" the default); NULL: the pool's row */
 };
+void pool_row_free(void *data);
 
 /* _(MODE, overlay, key handler, draw): one mode per screen, each with its
  * own keys and drawing, dispatched by mode.c. An overlay (the prompt line,
@@ -170,6 +175,8 @@ struct ui {
 	struct pane panes[UP_COUNT];
 	int focus;
 	char *cur_pool, *cur_image, *cur_watcher;
+	char *cur_scope;  /* the pools pane's row the images are of: POOL or POOL/NS key */
+	char *cur_ns;     /* the images pane's namespace ("": the default); NULL: all */
 	bool pools_loaded;
 	struct image_view *iv;  /* the watchers pane's image, owned */
 	struct clones_view clones;  /* cur_image's parent and clones */

@@ -31,11 +31,13 @@ static void free_pools(struct pl_pools *p)
 static void free_pool_count(struct pl_pool_count *p)
 {
 	free(p->pool);
+	chain_pool_info_clear(&p->info);
 }
 
 static void free_images(struct pl_images *p)
 {
 	free(p->pool);
+	free(p->nspace);
 }
 
 static void free_page(struct pl_page *p)
@@ -232,8 +234,12 @@ static void run_images(struct job *j, struct jobs *js)
 	struct pl_images *p = &work_of(j)->u.images;
 	/* Pages keep each merge short on the UI thread and let the count grow. */
 	struct page_ctx pc = {j, js};
-	j->rc = chain_list_images(work_of(j)->ch, p->pool, IMAGES_PAGE, post_page, &pc, &p->total,
-				  &j->err);
+	if (p->nspace)
+		j->rc = chain_list_ns_images(work_of(j)->ch, p->pool, p->nspace, IMAGES_PAGE,
+					     post_page, &pc, &p->total, &j->err);
+	else
+		j->rc = chain_list_images(work_of(j)->ch, p->pool, IMAGES_PAGE, post_page, &pc,
+					  &p->total, &j->err);
 }
 
 struct probe_stop {

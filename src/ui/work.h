@@ -64,6 +64,7 @@ struct pl_pool_count {
 };
 struct pl_images {
 	char *pool;
+	char *nspace;  /* one namespace's ("": the default); NULL: the whole pool */
 	size_t total;
 };
 struct pl_page {
