@@ -235,11 +235,11 @@ static void trash_details(struct detail_lines *l, const struct image_view *iv)
 	char when[40], until[40];
 	fmt_utc(iv->trash.deleted, when, sizeof when);
 	fmt_utc(iv->trash.deferment_end, until, sizeof until);
-	detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s  moved %s  by %s%s%s%s",
-		   nz(iv->trash.id), when, ceph_trash_source_name(iv->trash.source),
+	detail_add(l, EL_TRASHED, "trashed", "in the rbd trash%s: id %s  moved %s  by %s%s%s",
+		   iv->nwatchers ? ", still held" : "", nz(iv->trash.id), when,
+		   ceph_trash_source_name(iv->trash.source),
 		   iv->trash.deferment_end > iv->trash.deleted ? "  removable from " : "",
-		   iv->trash.deferment_end > iv->trash.deleted ? until : "",
-		   iv->nwatchers ? "  (still held)" : "");
+		   iv->trash.deferment_end > iv->trash.deleted ? until : "");
 }
 
 #define CLONES_SHOWN 3  /* children named in the details line; the rest counted */

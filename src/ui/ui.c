@@ -630,8 +630,17 @@ void merge_locate(struct ui *ui, struct job *j)
 		ui_status(ui, true, "goto: %s", j->err.msg);
 		return;
 	}
-	ui_status(ui, false, "%s/%s", w->pool, w->image);
-	ui_goto(ui, w->pool, w->image);
+	if (w->pools.n > 1) {  /* several: the operator chooses */
+		choose_open(ui, w->spec, &w->pools, &w->images, &w->errors);
+		return;
+	}
+	if (w->errors.n)  /* another match may hide in a pool that did not answer */
+		ui_status(ui, true, "%s/%s, the only match among the pools that answered; not "
+			  "asked: %s%s", w->pools.v[0], w->images.v[0], w->errors.v[0],
+			  w->errors.n > 1 ? " (and more)" : "");
+	else
+		ui_status(ui, false, "%s/%s", w->pools.v[0], w->images.v[0]);
+	ui_goto(ui, w->pools.v[0], w->images.v[0]);
 }
 
 /* Results for a selection the user has left are dropped here; the rest go
@@ -1064,6 +1073,7 @@ static void ui_teardown(struct ui *ui)
 	pane_free(&ui->scan.results);
 	dialog_clear(ui);
 	fences_clear(ui);
+	choose_clear(ui);
 	image_view_free(ui->iv);
 	clones_clear(&ui->clones);
 	if (ui->ch)

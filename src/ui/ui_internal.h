@@ -87,7 +87,8 @@ void pool_row_free(void *data);
 	_(HELP,   false, help_key,   help_draw) \
 	_(PROMPT, true,  prompt_key, prompt_draw) \
 	_(DIALOG, true,  dialog_key, dialog_draw) \
-	_(FENCES, false, fences_key, fences_draw)
+	_(FENCES, false, fences_key, fences_draw) \
+	_(CHOOSE, true,  choose_key, choose_draw)
 
 enum ui_mode {
 #define MODE_ENUM(e, overlay, key, draw) MODE_##e,
@@ -161,6 +162,14 @@ struct fences_state {
 	enum ui_mode back;             /* where Esc goes */
 };
 
+/* The go-to chooser (choose.c): every image what `:` was given names. */
+struct choose_state {
+	struct pane list;  /* rows POOL/IMAGE; data: index into pools/images + 1 */
+	char *spec;        /* what was typed */
+	struct strvec pools, images;  /* the matches, as chain_locate_all gave them */
+	struct strvec errors;         /* pools that could not be asked */
+};
+
 struct ui {
 	const struct options *o;
 	struct jobs *js;
@@ -192,6 +201,7 @@ struct ui {
 	struct dialog_state dlg;
 	struct scan_state scan;
 	struct fences_state fences;
+	struct choose_state choose;
 	size_t help_top;
 
 	struct keymap km;
@@ -285,6 +295,11 @@ void fences_open(struct ui *ui);
 void fences_reload(struct ui *ui);
 void fences_clear(struct ui *ui);
 const struct blocklist_fence *fences_selected(struct ui *ui);
+
+/* choose.c: the go-to chooser; takes the vectors' contents (left empty). */
+void choose_open(struct ui *ui, const char *spec, struct strvec *pools, struct strvec *images,
+		 struct strvec *errors);
+void choose_clear(struct ui *ui);
 
 /* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);

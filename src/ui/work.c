@@ -74,8 +74,9 @@ static void free_clones(struct pl_clones *p)
 static void free_locate(struct pl_locate *p)
 {
 	free(p->spec);
-	free(p->pool);
-	free(p->image);
+	strvec_free(&p->pools);
+	strvec_free(&p->images);
+	strvec_free(&p->errors);
 }
 
 static void free_action(struct pl_action *p)
@@ -310,7 +311,9 @@ static void run_clones(struct job *j, struct jobs *js)
 static void run_locate(struct job *j, struct jobs *js)
 {
 	struct pl_locate *p = &work_of(j)->u.locate;
-	j->rc = chain_locate(work_of(j)->ch, p->spec, &p->pool, &p->image, &j->err);
+	/* every match: the browser never picks one of several for the operator */
+	j->rc = chain_locate_all(work_of(j)->ch, p->spec, &p->pools, &p->images, &p->errors,
+				 &j->err);
 }
 
 /* The action's own plan function (ACTION_INFO), read fresh. */

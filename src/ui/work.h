@@ -92,7 +92,9 @@ struct pl_clones {
 	struct ceph_clone_info info;
 };
 struct pl_locate {
-	char *spec, *pool, *image;
+	char *spec;
+	struct strvec pools, images;  /* every match (chain_locate_all) */
+	struct strvec errors;         /* pools that could not be asked */
 };
 struct pl_action {
 	enum action_kind act;  /* prepare may change it: a destroy's plan may be a stop-qemu */
