@@ -78,7 +78,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 # The browser linked with the fake backends (tests/fake/) instead of Ceph,
 # OpenStack, libvirt and /proc: the hermetic UI tests' binary.
 FAKE_REAL := $(addprefix $(BUILD)/src/backend/,ceph.o os.o virt.o proc.o probe.o ceph_admin.o)
-FAKE_REAL += $(BUILD)/src/backend/ceph_lock.o
+FAKE_REAL += $(BUILD)/src/backend/ceph_lock.o $(BUILD)/src/backend/ceph_clone.o
 FAKE_OBJS := $(filter-out $(FAKE_REAL),$(OBJS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard tests/fake/*.c)))
 $(BUILD)/rbdwho-fake: $(FAKE_OBJS)

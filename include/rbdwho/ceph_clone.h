@@ -50,6 +50,11 @@ bool ceph_clone_may_have_parent(uint64_t features, bool old_format);
 
 /* "pool/image@snap" or "pool/ns/image@snap" (no "@snap" when snap is NULL); malloc'd. */
 char *ceph_clone_ref_spec(const struct ceph_clone_ref *r);
+/* The children in one line for a narrow place: their count, then the first
+ * `first` as POOL/[NS/]IMAGE, each marked "(watched)" or "(in trash)" when it
+ * is, then "and N more": "3: volumes/a (watched), vms/b and 1 more"; "none"
+ * without children. malloc'd. */
+char *ceph_clone_children_brief(const struct ceph_clone_info *ci, size_t first);
 /* How many of the children have at least one watcher. */
 size_t ceph_clone_held_children(const struct ceph_clone_info *ci);
 

@@ -299,23 +299,41 @@ void chain_recheck_holder(struct chain *ch, struct holder *h);
 int chain_cluster_status(struct chain *ch, char **fsid, char **health, struct rw_error *err);
 /* Every pool name, appended to names. */
 int chain_list_pools(struct chain *ch, struct strvec *names, struct rw_error *err);
-/* A pool's image count (its RADOS namespaces' images included) without
+/* A pool's image count (its RADOS namespaces' images and the trash included) without
  * listing the default namespace's names, and whether rbd is enabled on it (a
  * pool without rbd holds no images: say so, not "0 images"). */
+struct chain_ns_count {
+	char *name;     /* "" for the default namespace */
+	size_t images;  /* its directory's images and its trash entries */
+};
 struct chain_pool_info {
 	size_t images;
 	bool rbd;
+	/* When the pool has RADOS namespaces: each with its count, the default
+	 * one ("") first; NULL otherwise. Owned: chain_pool_info_clear. */
+	struct chain_ns_count *ns;
+	size_t nns;
 };
 int chain_pool_count(struct chain *ch, const char *pool, struct chain_pool_info *out,
 		     struct rw_error *err);
+void chain_pool_info_clear(struct chain_pool_info *pi);
+/* A page of a pool's listing: n images (borrowed for the call); trash NULL:
+ * from the directory; else n entries of the rbd trash, trash[i] refs[i]'s
+ * (refs[i].id its trash id). false: stop listing. */
+typedef bool (*chain_page_fn)(const struct ceph_image_ref *refs,
+			      const struct ceph_trash_entry *trash, size_t n, void *user);
 /* Lists a pool's images and hands them to page() in pages of at most
- * page_size (borrowed for the call); page() returns false to stop early.
- * The default namespace's images come first, then each RADOS namespace's, named
- * NS/IMAGE; a failure to list the namespaces is returned after the pages of
- * the default one. *total: how many were listed. */
-int chain_list_images(struct chain *ch, const char *pool, size_t page_size,
-		      bool (*page)(const struct ceph_image_ref *refs, size_t n, void *user),
+ * page_size. The default namespace's images come first, then its rbd trash
+ * (images moved there, perhaps still held, named as before), then each RADOS
+ * namespace's images and trash, named NS/IMAGE; a failure to list the
+ * namespaces or a trash is returned after the pages already given.
+ * *total: how many were listed. */
+int chain_list_images(struct chain *ch, const char *pool, size_t page_size, chain_page_fn page,
 		      void *user, size_t *total, struct rw_error *err);
+/* chain_list_images of one namespace (ns "": the default one): its
+ * directory, then its trash. */
+int chain_list_ns_images(struct chain *ch, const char *pool, const char *ns, size_t page_size,
+			 chain_page_fn page, void *user, size_t *total, struct rw_error *err);
 /* What the images pane shows of one row. */
 struct chain_probe_row {
 	uint64_t size;
@@ -324,12 +342,21 @@ struct chain_probe_row {
 /* Size and watcher count of n images of pool (names and ids from
  * chain_list_images, NS/IMAGE ones probed in their namespace):
  * the watchers in one bulk probe (probe.h, as a scan does), the size by one
- * read-only open per image. Once stop(user) is true the remaining sizes are
+ * read-only open per image (by its id when it is not in the directory: a
+ * trash row). Once stop(user) is true the remaining sizes are
  * skipped and those rows left unknown. Fails only when the pool cannot be
  * opened. */
 int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref *images,
 		size_t n, struct chain_probe_row *out, bool (*stop)(void *user), void *user,
 		struct rw_error *err);
+
+/* The clone tree around one image (ceph_clone.h): its parent snapshot and
+ * its children, each child's watchers counted. image is "IMAGE" or
+ * "NS/IMAGE"; trash_id non-NULL: the image is that entry of the rbd trash
+ * (opened by its id). What the browser's details pane shows, asked on its own
+ * (chain_load_image does not): a parent with many clones is slow to read. */
+int chain_image_clones(struct chain *ch, const char *pool, const char *image,
+		       const char *trash_id, struct ceph_clone_info *out, struct rw_error *err);
 
 /* A scan of pools: calls found() for every image with at least one watcher
  * (fully resolved, its parent snapshot read; found() takes ownership of iv),

@@ -46,6 +46,11 @@ void pane_reset(struct pane *p);
 /* Appends a row (copies the strings, takes data); returns it. */
 struct pane_row *pane_add(struct pane *p, const char *key, const char *text,
 			  const char *aux, void *data);
+/* Inserts a row before row index at (appends when at >= nrows), like
+ * pane_add; the selection stays on the row it was on. Returns the new row
+ * (earlier row pointers are no longer valid). */
+struct pane_row *pane_insert(struct pane *p, size_t at, const char *key, const char *text,
+			     const char *aux, void *data);
 /* The row with key, or NULL. */
 struct pane_row *pane_find(struct pane *p, const char *key);
 /* Replaces a row's text/aux (NULL: keep); re-applies the filter to it. */

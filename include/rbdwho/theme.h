@@ -31,7 +31,8 @@
 	_(INPUT,      "input",       "text being typed") \
 	_(PROGRESS,   "progress",    "the filled part of progress bars") \
 	_(MATCH,      "match",       "the filter prompt") \
-	_(CONFLICT,   "conflict",    "the CONFLICT verdict: OpenStack contradicts what runs")
+	_(CONFLICT,   "conflict",    "the CONFLICT verdict: OpenStack contradicts what runs") \
+	_(TRASHED,    "trashed",     "images in the rbd trash (moved there, perhaps still held)")
 
 enum element {
 #define EL_ENUM(e, name, help) EL_##e,

@@ -29,41 +29,6 @@ static char *dup_or_null(const char *s)
 	return str_empty(s) ? NULL : xstrdup(s);
 }
 
-static void clone_ref_clear(struct ceph_clone_ref *r)
-{
-	free(r->pool);
-	free(r->nspace);
-	free(r->image);
-	free(r->snap);
-	memset(r, 0, sizeof *r);
-}
-
-void ceph_clone_info_clear(struct ceph_clone_info *ci)
-{
-	if (!ci)
-		return;
-	clone_ref_clear(&ci->parent);
-	for (size_t i = 0; i < ci->nchildren; i++)
-		clone_ref_clear(&ci->children[i]);
-	free(ci->children);
-	memset(ci, 0, sizeof *ci);
-}
-
-char *ceph_clone_ref_spec(const struct ceph_clone_ref *r)
-{
-	return xasprintf("%s/%s%s%s%s%s", r->pool ? r->pool : "?", r->nspace ? r->nspace : "",
-			 r->nspace ? "/" : "", r->image ? r->image : "?", r->snap ? "@" : "",
-			 r->snap ? r->snap : "");
-}
-
-size_t ceph_clone_held_children(const struct ceph_clone_info *ci)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < ci->nchildren; i++)
-		n += ci->children[i].nwatchers > 0;
-	return n;
-}
-
 /* The image's parent snapshot: 0 (has_parent set or not) or a librbd error. */
 static int read_parent(rbd_image_t img, struct ceph_clone_ref *out, bool *has)
 {
@@ -128,7 +93,7 @@ static void read_child(struct ceph_conn *c, const rbd_linked_image_spec_t *spec,
 			out->snap = parent.snap;
 			parent.snap = NULL;
 		}
-		clone_ref_clear(&parent);
+		ceph_clone_info_clear(&(struct ceph_clone_info){.parent = parent});
 		rbd_close(img);
 		out->nwatchers = child_watchers(c, out, spec->image_id);
 	}

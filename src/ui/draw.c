@@ -16,12 +16,12 @@
 static const char *const glyphs_utf8[] = {
 	[G_TL] = "┌", [G_H] = "─", [G_TR] = "┐", [G_V] = "│", [G_BL] = "└", [G_BR] = "┘",
 	[G_CURSOR] = "▶", [G_DOT] = "●", [G_SPIN] = "⟳", [G_OK] = "✓", [G_BAD] = "✗",
-	[G_ELL] = "…", [G_FULL] = "█", [G_EMPTY] = "░",
+	[G_ELL] = "…", [G_FULL] = "█", [G_EMPTY] = "░", [G_TRASH] = "⌫",
 };
 static const char *const glyphs_ascii[] = {
 	[G_TL] = "+", [G_H] = "-", [G_TR] = "+", [G_V] = "|", [G_BL] = "+", [G_BR] = "+",
 	[G_CURSOR] = ">", [G_DOT] = "*", [G_SPIN] = "*", [G_OK] = "ok", [G_BAD] = "X",
-	[G_ELL] = "~", [G_FULL] = "#", [G_EMPTY] = ".",
+	[G_ELL] = "~", [G_FULL] = "#", [G_EMPTY] = ".", [G_TRASH] = "T",
 };
 
 const char *glyph(struct ui *ui, int which)

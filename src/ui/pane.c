@@ -135,6 +135,43 @@ struct pane_row *pane_add(struct pane *p, const char *key, const char *text,
 	return r;
 }
 
+struct pane_row *pane_insert(struct pane *p, size_t at, const char *key, const char *text,
+			     const char *aux, void *data)
+{
+	if (at >= p->nrows)
+		return pane_add(p, key, text, aux, data);
+	struct pane_row *sel = pane_selected(p);
+	size_t selidx = sel ? (size_t)(sel - p->rows) : (size_t)-1;
+	if (sel && selidx >= at)
+		selidx++;  /* the selection stays on its row, which moves down */
+	xgrow(&p->rows, &p->cap, p->nrows, sizeof *p->rows);
+	memmove(&p->rows[at + 1], &p->rows[at], (p->nrows - at) * sizeof *p->rows);
+	p->nrows++;
+	struct pane_row *r = &p->rows[at];
+	memset(r, 0, sizeof *r);
+	r->key = xstrdup(key ? key : "");
+	r->text = xstrdup(text ? text : "");
+	r->aux = xstrdup(aux);
+	r->data = data;
+	bool wanted = p->want_key && strcmp(p->want_key, r->key) == 0;
+	if (wanted) {
+		selidx = at;
+		free(p->want_key);
+		p->want_key = NULL;
+	}
+	p->nvis = 0;
+	for (size_t i = 0; i < p->nrows; i++) {
+		if (!row_passes(p, &p->rows[i]))
+			continue;
+		xgrow(&p->vis, &p->capvis, p->nvis, sizeof *p->vis);
+		if (i == selidx)
+			p->cursor = p->nvis;
+		p->vis[p->nvis++] = i;
+	}
+	keep_cursor_visible(p);
+	return &p->rows[at];
+}
+
 struct pane_row *pane_find(struct pane *p, const char *key)
 {
 	for (size_t i = 0; i < p->nrows; i++)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ncursesw/curses.h>
 
 #include "rbdwho/redact.h"
@@ -26,6 +27,13 @@ void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n)
 			 ir->nwatchers);
 	else
 		snprintf(buf, n, "%s   ", fmt_size(ir->size, sz, sizeof sz));
+}
+
+int ui_image_row_el(const struct image_row *ir)
+{
+	if (ir->trashed)
+		return EL_TRASHED;
+	return ir->nwatchers > 0 ? EL_WATCHED : 0;
 }
 
 static void pane_title(struct ui *ui, int i, char *buf, size_t n)
@@ -211,6 +219,58 @@ static const char *nz(const char *s)
 	return s ? s : "-";
 }
 
+/* "2025-12-03 12:00 UTC" (a terminal's time zone would make the screen vary). */
+static const char *fmt_utc(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&t, &tm) || strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, n, "an unknown time");
+	return buf;
+}
+
+/* The trash entry of a trashed image: where it went, when, and since when
+ * `rbd trash rm` takes it without --force. */
+static void trash_details(struct detail_lines *l, const struct image_view *iv)
+{
+	char when[40], until[40];
+	fmt_utc(iv->trash.deleted, when, sizeof when);
+	fmt_utc(iv->trash.deferment_end, until, sizeof until);
+	detail_add(l, EL_TRASHED, "trashed", "in the rbd trash%s: id %s  moved %s  by %s%s%s",
+		   iv->nwatchers ? ", still held" : "", nz(iv->trash.id), when,
+		   ceph_trash_source_name(iv->trash.source),
+		   iv->trash.deferment_end > iv->trash.deleted ? "  removable from " : "",
+		   iv->trash.deferment_end > iv->trash.deleted ? until : "");
+}
+
+#define CLONES_SHOWN 3  /* children named in the details line; the rest counted */
+
+/* The image's parent and children: loading, failed (named), or known. */
+static void clones_details(struct ui *ui, struct detail_lines *l, const char *key)
+{
+	const struct clones_view *c = &ui->clones;
+	if (!c->image || strcmp(c->image, key) != 0 || c->state == CLONES_NONE)
+		return;
+	if (c->state == CLONES_LOADING) {  /* and what it waits for */
+		char stage[200];
+		work_stage_text(GEN_CLONES, stage, sizeof stage);
+		add(l, "clones", "%s%s%s", ui->ascii ? "loading..." : "loading…", *stage ? " " : "",
+		    stage);
+		return;
+	}
+	if (c->state == CLONES_FAILED) {
+		detail_add(l, EL_ERROR, "clones", "could not be read: %s", nz(c->error));
+		return;
+	}
+	if (c->info.has_parent) {
+		char *spec = ceph_clone_ref_spec(&c->info.parent);
+		add(l, "parent", "%s%s", spec, c->info.parent.trash ? " (in trash)" : "");
+		free(spec);
+	}
+	char *kids = ceph_clone_children_brief(&c->info, CLONES_SHOWN);
+	add(l, "clones", "%s", kids);
+	free(kids);
+}
+
 void images_details(struct ui *ui, struct detail_lines *l)
 {
 	const char *key = pane_selected_key(&ui->panes[UP_IMAGES]);
@@ -218,14 +278,20 @@ void images_details(struct ui *ui, struct detail_lines *l)
 	if (!key)
 		return;
 	if (!iv || strcmp(iv->chain_name, key) != 0) {
+		const struct image_row *ir = pane_selected(&ui->panes[UP_IMAGES])->data;
 		add(l, "image", "%s/%s", ui->cur_pool, key);
+		if (ir && ir->trashed)
+			detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s", ir->id);
 		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)
 			add(l, "error", "%s", ui->panes[UP_WATCHERS].error);
+		clones_details(ui, l, key);
 		return;
 	}
 	char sz[16];
 	add(l, "image", "%s/%s  id %s  %s  %s", iv->pool, iv->chain_name, nz(iv->info.id),
 	    fmt_size(iv->info.size, sz, sizeof sz), nz(iv->info.block_name_prefix));
+	if (iv->trashed)
+		trash_details(l, iv);
 	add(l, "features", "%s", nz(iv->info.features_str));
 	if (iv->volume_uuid) {
 		static const char *cs[] = {"not a volume", "OpenStack not configured", "found",
@@ -241,6 +307,7 @@ void images_details(struct ui *ui, struct detail_lines *l)
 		add(l, "nova disk", "ephemeral disk of instance %s", iv->instance_uuid);
 	add(l, "watchers", "%zu%s%s", iv->nwatchers, iv->watchers_error ? ": " : "",
 	    iv->watchers_error ? iv->watchers_error : "");
+	clones_details(ui, l, key);
 	for (size_t i = 0; i < iv->notes.n; i++)
 		add(l, "note", "%s", iv->notes.v[i]);
 }
@@ -295,8 +362,13 @@ void holders_details(struct ui *ui, struct detail_lines *l)
 void pools_details(struct ui *ui, struct detail_lines *l)
 {
 	struct pane_row *r = pane_selected(&ui->panes[UP_POOLS]);
-	if (r)
-		add(l, "pool", "%s  %s images", r->key, r->aux ? r->aux : "?");
+	const struct pool_row *pr = r ? r->data : NULL;
+	if (pr && pr->nspace)
+		add(l, "namespace", "%s/%s  %s images (the rbd trash included)", pr->pool,
+		    *pr->nspace ? pr->nspace : "(default)", r->aux ? r->aux : "?");
+	else if (r)
+		add(l, "pool", "%s  %s images%s", r->key, r->aux ? r->aux : "?",
+		    pr && pr->info.nns ? "  (every namespace; each has its row below)" : "");
 }
 
 static void draw_details(struct ui *ui, struct rect r)
@@ -377,6 +449,8 @@ const char *images_empty(struct ui *ui)
 	const struct pool_row *pr = r ? r->data : NULL;
 	if (pr && pr->counted && !pr->info.rbd)
 		return "not an rbd pool: the rbd application is not enabled on it";
+	if (ui->cur_ns)
+		return "no images in this namespace";
 	return ui->cur_pool ? "no images in this pool" : "";
 }
 

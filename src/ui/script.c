@@ -1,7 +1,9 @@
 /* script.c — the browser driven by a file, for tests (like tig's TIG_SCRIPT):
  * one command a line — a key name (`j`, `<Down>`, `<Enter>`, `C-c`), `:type TEXT`
  * (each character as a key), `:wait-idle` (until no job is in flight),
- * `:wait-stage` (until every loading pane says what it waits for), `:dump PATH`
+ * `:wait-stage` (until every loading pane says what it waits for),
+ * `:wait-loaded` (until no pane is loading; jobs outside the panes, like the
+ * details pane's clones, may still run), `:dump PATH`
  * (the screen as text), `:resize COLSxLINES`, `:quit`. `#` starts a comment.
  * The screen is a terminal nobody sees; the script's end quits. */
 #include <limits.h>
@@ -78,9 +80,11 @@ static char *trim(char *s)
 /* One command; false when the script should pause (waiting for idle). */
 static bool script_command(struct ui *ui, char *cmd)
 {
-	if (strcmp(cmd, ":wait-idle") == 0 || strcmp(cmd, ":wait-stage") == 0) {
+	if (strcmp(cmd, ":wait-idle") == 0 || strcmp(cmd, ":wait-stage") == 0 ||
+	    strcmp(cmd, ":wait-loaded") == 0) {
 		ui->script_waiting = true;
-		ui->script_wait_stage = cmd[6] == 's';
+		ui->script_wait = cmd[6] == 's' ? SCRIPT_WAIT_STAGE
+				  : cmd[6] == 'l' ? SCRIPT_WAIT_LOADED : SCRIPT_WAIT_IDLE;
 		ui->script_wait_since = clock_ms();
 		return false;
 	}
@@ -107,9 +111,14 @@ static bool script_command(struct ui *ui, char *cmd)
 	return true;
 }
 
-/* Every pane still loading has its job's stage (work_stage_text) to show. */
+/* Every pane still loading has its job's stage (work_stage_text) to show, and
+ * so have the details pane's clones. */
 static bool stages_named(struct ui *ui)
 {
+	char clones[8];
+	work_stage_text(GEN_CLONES, clones, sizeof clones);
+	if (ui->clones.state == CLONES_LOADING && !*clones)
+		return false;
 	for (int i = 0; i < UP_COUNT; i++) {
 		char stage[8];
 		work_stage_text(pane_ops[i].slot, stage, sizeof stage);
@@ -119,10 +128,21 @@ static bool stages_named(struct ui *ui)
 	return true;
 }
 
+/* No pane is loading: what the panes show has come. */
+static bool panes_loaded(struct ui *ui)
+{
+	for (int i = 0; i < UP_COUNT; i++)
+		if (ui->panes[i].state == PANE_LOADING)
+			return false;
+	return true;
+}
+
 void script_step(struct ui *ui)
 {
 	if (ui->script_waiting) {
-		bool done = ui->script_wait_stage ? stages_named(ui) : ui_idle(ui);
+		bool done = ui->script_wait == SCRIPT_WAIT_STAGE    ? stages_named(ui)
+			    : ui->script_wait == SCRIPT_WAIT_LOADED ? panes_loaded(ui)
+								    : ui_idle(ui);
 		if (!done && clock_ms() - ui->script_wait_since < SCRIPT_IDLE_MAX_MS)
 			return;
 		ui->script_waiting = false;

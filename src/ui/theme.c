@@ -43,7 +43,8 @@ const char theme_default_text[] =
 	"input        = bright-white black bold\n"
 	"progress     = black green\n"
 	"match        = black yellow bold\n"
-	"conflict     = black bright-yellow bold\n";
+	"conflict     = black bright-yellow bold\n"
+	"trashed      = bright-magenta default bold\n";
 
 const char theme_mono_text[] =
 	"# rbdwho monochrome theme: attributes only; what NO_COLOR and --no-color use.\n"
@@ -68,7 +69,8 @@ const char theme_mono_text[] =
 	"input        = default default underline\n"
 	"progress     = default default reverse\n"
 	"match        = default default reverse\n"
-	"conflict     = default default reverse,underline\n";
+	"conflict     = default default reverse,underline\n"
+	"trashed      = default default underline\n";
 
 static const char *const element_names[EL_COUNT] = {
 #define EL_NAME(e, name, help) [EL_##e] = (name),

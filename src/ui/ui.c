@@ -75,6 +75,14 @@ static void load_pools(struct ui *ui)
 	submit(ui, work_job(ui, JOB_POOLS));
 }
 
+static void clones_clear(struct clones_view *c)
+{
+	ceph_clone_info_clear(&c->info);
+	free(c->image);
+	free(c->error);
+	memset(c, 0, sizeof *c);
+}
+
 static void clear_from(struct ui *ui, int first, bool keep_selection)
 {
 	for (int p = first; p < UP_COUNT; p++) {
@@ -87,7 +95,9 @@ static void clear_from(struct ui *ui, int first, bool keep_selection)
 	if (first <= UP_WATCHERS) {
 		image_view_free(ui->iv);
 		ui->iv = NULL;
+		clones_clear(&ui->clones);
 		bump(ui, GEN_WATCHERS);
+		bump(ui, GEN_CLONES);
 		free(ui->cur_image);
 		ui->cur_image = NULL;
 	}
@@ -99,17 +109,51 @@ static void clear_from(struct ui *ui, int first, bool keep_selection)
 	}
 }
 
-static void load_images(struct ui *ui, const char *pool, bool keep_selection)
+/* The images of a pools-pane row: scope is its key, ns its namespace ("":
+ * the default one; NULL: the whole pool). */
+static void load_images(struct ui *ui, const char *scope, const char *pool, const char *ns,
+			bool keep_selection)
 {
+	char *keep_ns = ns ? xstrdup(ns) : NULL;  /* ns may be cur_ns itself */
+	set_str(&ui->cur_scope, scope);
 	set_str(&ui->cur_pool, pool);
+	free(ui->cur_ns);
+	ui->cur_ns = keep_ns;
 	bump(ui, GEN_IMAGES);
 	clear_from(ui, UP_IMAGES, keep_selection);
-	char *title = xasprintf("%s: images", pool);
+	char *title = !ns ? xasprintf("%s: images", pool)
+		      : *ns ? xasprintf("%s/%s: images", pool, ns)
+			    : xasprintf("%s (default ns): images", pool);
 	pane_set_title(&ui->panes[UP_IMAGES], title);
 	free(title);
 	pane_set_loading(&ui->panes[UP_IMAGES]);
 	struct job *j = work_job(ui, JOB_IMAGES);
 	work_of(j)->u.images.pool = xstrdup(pool);
+	work_of(j)->u.images.nspace = ns ? xstrdup(ns) : NULL;
+	submit(ui, j);
+}
+
+/* The images of the selected pools-pane row: a pool, or one of its namespaces. */
+static void load_images_of(struct ui *ui, const struct pane_row *r, bool keep_selection)
+{
+	const struct pool_row *pr = r->data;
+	load_images(ui, r->key, pr && pr->pool ? pr->pool : r->key, pr ? pr->nspace : NULL,
+		    keep_selection);
+}
+
+/* The image's parent and clones, on their own job: a parent with many clones
+ * is slow to read, and the watchers must not wait for it. */
+static void load_clones(struct ui *ui, const char *image)
+{
+	const struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], image);
+	const struct image_row *ir = r ? r->data : NULL;
+	ui->clones.state = CLONES_LOADING;
+	ui->clones.image = xstrdup(image);
+	struct job *j = work_job(ui, JOB_CLONES);
+	struct pl_clones *p = &work_of(j)->u.clones;
+	p->pool = xstrdup(ui->cur_pool);
+	p->image = xstrdup(image);
+	p->trash_id = ir && ir->trashed ? xstrdup(ir->id) : NULL;
 	submit(ui, j);
 }
 
@@ -122,6 +166,7 @@ static void load_image(struct ui *ui, const char *image, bool keep_selection)
 	work_of(j)->u.image.pool = xstrdup(ui->cur_pool);
 	work_of(j)->u.image.image = xstrdup(image);
 	submit(ui, j);
+	load_clones(ui, image);
 }
 
 void ui_refresh_image(struct ui *ui)
@@ -245,9 +290,9 @@ bool pools_load(struct ui *ui)
 
 bool images_load(struct ui *ui)
 {
-	const char *pool = pane_selected_key(&ui->panes[UP_POOLS]);
-	if (pool && !same(pool, ui->cur_pool))
-		load_images(ui, pool, false);
+	const struct pane_row *sel = pane_selected(&ui->panes[UP_POOLS]);
+	if (sel && !same(sel->key, ui->cur_scope))
+		load_images_of(ui, sel, false);
 	if (!ui->cur_pool)
 		return false;
 	probe_visible(ui);
@@ -281,8 +326,9 @@ void ui_goto(struct ui *ui, const char *pool, const char *image)
 	pane_set_filter(&ui->panes[UP_POOLS], NULL);
 	pane_set_filter(&ui->panes[UP_IMAGES], NULL);
 	pane_select_key(&ui->panes[UP_POOLS], pool);
-	if (!same(pool, ui->cur_pool))
-		load_images(ui, pool, false);
+	/* the whole pool: the image may be in any of its namespaces */
+	if (!same(pool, ui->cur_scope))
+		load_images(ui, pool, pool, NULL, false);
 	pane_select_key(&ui->panes[UP_IMAGES], image);
 	set_str(&ui->goto_image, image);
 	ui->focus = UP_IMAGES;
@@ -334,6 +380,24 @@ void merge_connect(struct ui *ui, struct job *j)
 	}
 }
 
+static struct pool_row *pool_row_new(const char *pool)
+{
+	struct pool_row *pr = xcalloc(1, sizeof *pr);
+	pr->pool = xstrdup(pool);
+	return pr;
+}
+
+void pool_row_free(void *data)
+{
+	struct pool_row *pr = data;
+	if (!pr)
+		return;
+	chain_pool_info_clear(&pr->info);
+	free(pr->pool);
+	free(pr->nspace);
+	free(pr);
+}
+
 void merge_pools(struct ui *ui, struct job *j)
 {
 	struct pane *p = &ui->panes[UP_POOLS];
@@ -341,8 +405,7 @@ void merge_pools(struct ui *ui, struct job *j)
 	if (j->partial) {
 		for (size_t i = 0; i < w->names.n; i++)
 			if (!pane_find(p, w->names.v[i]))
-				pane_add(p, w->names.v[i], w->names.v[i], NULL,
-					 xcalloc(1, sizeof(struct pool_row)));
+				pane_add(p, w->names.v[i], w->names.v[i], NULL, pool_row_new(w->names.v[i]));
 		return;
 	}
 	if (j->rc < 0)
@@ -351,20 +414,46 @@ void merge_pools(struct ui *ui, struct job *j)
 		pane_set_idle(p);
 }
 
+/* A pool's namespaces as rows under its own, the default one first. */
+static void add_ns_rows(struct ui *ui, size_t at, const char *pool,
+			const struct chain_pool_info *info)
+{
+	struct pane *p = &ui->panes[UP_POOLS];
+	for (size_t k = 0; k < info->nns; k++) {
+		const struct chain_ns_count *c = &info->ns[k];
+		struct pool_row *pr = xcalloc(1, sizeof *pr);
+		pr->pool = xstrdup(pool);
+		pr->nspace = xstrdup(c->name);
+		pr->counted = true;
+		pr->info.images = c->images;
+		pr->info.rbd = true;
+		char *key = xasprintf("%s/%s", pool, c->name);
+		char *text = xasprintf(" %s", *c->name ? c->name : "(default)");
+		char n[32];
+		snprintf(n, sizeof n, "%zu", c->images);
+		pane_insert(p, at + k, key, text, n, pr);
+		free(key);
+		free(text);
+	}
+}
+
 void merge_pool_count(struct ui *ui, struct job *j)
 {
 	struct pl_pool_count *pc = &work_of(j)->u.pool_count;
-	struct pane_row *r = pane_find(&ui->panes[UP_POOLS], pc->pool);
+	struct pane *p = &ui->panes[UP_POOLS];
+	struct pane_row *r = pane_find(p, pc->pool);
 	char n[32];
 	snprintf(n, sizeof n, "%zu", pc->info.images);
-	if (r) {
-		struct pool_row *pr = r->data;
-		pr->info = pc->info;
-		pr->counted = true;
-		/* a pool rbd is not enabled on holds no images: "0" would mislead */
-		pr->counted = !pc->failed;
-		pane_update(&ui->panes[UP_POOLS], r, NULL, pc->failed ? "?" : pc->info.rbd ? n : "-");
-	}
+	if (!r)
+		return;
+	struct pool_row *pr = r->data;
+	chain_pool_info_clear(&pr->info);
+	pr->info = pc->info;
+	memset(&pc->info, 0, sizeof pc->info);  /* moved to the row */
+	/* a pool rbd is not enabled on holds no images: "0" would mislead */
+	pr->counted = !pc->failed;
+	pane_update(p, r, NULL, pc->failed ? "?" : pr->info.rbd ? n : "-");
+	add_ns_rows(ui, (size_t)(r - p->rows) + 1, pc->pool, &pr->info);
 }
 
 void merge_images_page(struct ui *ui, struct job *j)
@@ -376,7 +465,17 @@ void merge_images_page(struct ui *ui, struct job *j)
 		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1);
 		memcpy(ir->id, w->ids.v[i], idlen);
 		ir->nwatchers = -1;
-		pane_add(p, w->names.v[i], w->names.v[i], NULL, ir);
+		ir->trashed = w->trash;
+		/* in one namespace's list the NS/ of every name says nothing */
+		const char *name = w->names.v[i];
+		if (!str_empty(ui->cur_ns) && strncmp(name, ui->cur_ns, strlen(ui->cur_ns)) == 0 &&
+		    name[strlen(ui->cur_ns)] == '/')
+			name += strlen(ui->cur_ns) + 1;
+		/* the marker leads: a long name is cut at its end */
+		char *text = w->trash ? xasprintf("%s %s", glyph(ui, G_TRASH), name) : xstrdup(name);
+		struct pane_row *r = pane_add(p, w->names.v[i], text, NULL, ir);
+		r->el = ui_image_row_el(ir);
+		free(text);
 	}
 }
 
@@ -411,7 +510,7 @@ void merge_probe(struct ui *ui, struct job *j)
 		ir->probed = w->rows[i].nwatchers >= 0;
 		ir->size = w->rows[i].size;
 		ir->nwatchers = w->rows[i].nwatchers;
-		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+		r->el = ui_image_row_el(ir);
 	}
 }
 
@@ -467,7 +566,7 @@ void merge_load_image(struct ui *ui, struct job *j)
 		ir->probed = true;
 		ir->nwatchers = (int)ui->iv->nwatchers;
 		ir->size = ui->iv->info.size;
-		r->el = ir->nwatchers > 0 ? EL_WATCHED : 0;
+		r->el = ui_image_row_el(ir);
 	}
 	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->chain_name) == 0) {
 		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;
@@ -508,6 +607,22 @@ void merge_resolve(struct ui *ui, struct job *j)
 	fill_holders(ui, mine);
 }
 
+void merge_clones(struct ui *ui, struct job *j)
+{
+	struct pl_clones *p = &work_of(j)->u.clones;
+	struct clones_view *c = &ui->clones;
+	if (!c->image || strcmp(c->image, p->image) != 0)
+		return;
+	if (j->rc < 0) {
+		c->state = CLONES_FAILED;
+		set_str(&c->error, j->err.msg);
+		return;
+	}
+	c->state = CLONES_KNOWN;
+	c->info = p->info;
+	memset(&p->info, 0, sizeof p->info);  /* moved */
+}
+
 void merge_locate(struct ui *ui, struct job *j)
 {
 	struct pl_locate *w = &work_of(j)->u.locate;
@@ -515,8 +630,17 @@ void merge_locate(struct ui *ui, struct job *j)
 		ui_status(ui, true, "goto: %s", j->err.msg);
 		return;
 	}
-	ui_status(ui, false, "%s/%s", w->pool, w->image);
-	ui_goto(ui, w->pool, w->image);
+	if (w->pools.n > 1) {  /* several: the operator chooses */
+		choose_open(ui, w->spec, &w->pools, &w->images, &w->errors);
+		return;
+	}
+	if (w->errors.n)  /* another match may hide in a pool that did not answer */
+		ui_status(ui, true, "%s/%s, the only match among the pools that answered; not "
+			  "asked: %s%s", w->pools.v[0], w->images.v[0], w->errors.v[0],
+			  w->errors.n > 1 ? " (and more)" : "");
+	else
+		ui_status(ui, false, "%s/%s", w->pools.v[0], w->images.v[0]);
+	ui_goto(ui, w->pools.v[0], w->images.v[0]);
 }
 
 /* Results for a selection the user has left are dropped here; the rest go
@@ -554,10 +678,13 @@ void pools_reload(struct ui *ui)
 
 void images_reload(struct ui *ui)
 {
-	if (ui->cur_pool) {
-		char *pool = xstrdup(ui->cur_pool);
-		load_images(ui, pool, true);
+	if (ui->cur_scope) {
+		char *scope = xstrdup(ui->cur_scope), *pool = xstrdup(ui->cur_pool);
+		char *ns = ui->cur_ns ? xstrdup(ui->cur_ns) : NULL;
+		load_images(ui, scope, pool, ns, true);
+		free(scope);
 		free(pool);
+		free(ns);
 	}
 }
 
@@ -946,10 +1073,13 @@ static void ui_teardown(struct ui *ui)
 	pane_free(&ui->scan.results);
 	dialog_clear(ui);
 	fences_clear(ui);
+	choose_clear(ui);
 	image_view_free(ui->iv);
+	clones_clear(&ui->clones);
 	if (ui->ch)
 		chain_free(ui->ch);
 	char **strs[] = {&ui->conn_error, &ui->fsid, &ui->health, &ui->os_note, &ui->cur_pool,
+			 &ui->cur_scope, &ui->cur_ns,
 			 &ui->cur_image, &ui->cur_watcher, &ui->after_destroy_addr, &ui->goto_image,
 			 &ui->last_search, &ui->status};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)

@@ -29,7 +29,7 @@
  * Rows are cut where they are alike: image names differ at the start
  * (volume-UUID), addresses and domain names at both ends (IP … nonce). */
 #define PANE_INFO(_) \
-	_(POOLS,    "Pools",    free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16, POOLS) \
+	_(POOLS,    "Pools",    pool_row_free, pools_load,    pools_reload,     NULL,       pools_empty,    pools_details,    END,    16, POOLS) \
 	_(IMAGES,   "Images",   free, images_load,   images_reload,    images_aux, images_empty,   images_details,   END,    32, IMAGES) \
 	_(WATCHERS, "Watchers", NULL, watchers_load, ui_refresh_image, NULL,       watchers_empty, watchers_details, MIDDLE, 24, WATCHERS) \
 	_(HOLDERS,  "Holders",  NULL, holders_load,  holders_reload,   NULL,       holders_empty,  holders_details,  MIDDLE, 28, HOLDERS)
@@ -67,11 +67,16 @@ struct pane_ops {
 };
 extern const struct pane_ops pane_ops[UP_COUNT];
 
-/* The pools pane's rows know their pool's count once it came. */
+/* The pools pane's rows know their pool's count once it came. A pool with
+ * RADOS namespaces has a row per namespace under its own (the default one
+ * first): the pool's row lists every image, a namespace's row its own. */
 struct pool_row {
-	struct chain_pool_info info;
+	struct chain_pool_info info;  /* the pool's row: owned (its ns counts) */
 	bool counted;
+	char *pool;
+	char *nspace;  /* a namespace's row: its name ("" the default); NULL: the pool's row */
 };
+void pool_row_free(void *data);
 
 /* _(MODE, overlay, key handler, draw): one mode per screen, each with its
  * own keys and drawing, dispatched by mode.c. An overlay (the prompt line,
@@ -82,7 +87,8 @@ struct pool_row {
 	_(HELP,   false, help_key,   help_draw) \
 	_(PROMPT, true,  prompt_key, prompt_draw) \
 	_(DIALOG, true,  dialog_key, dialog_draw) \
-	_(FENCES, false, fences_key, fences_draw)
+	_(FENCES, false, fences_key, fences_draw) \
+	_(CHOOSE, true,  choose_key, choose_draw)
 
 enum ui_mode {
 #define MODE_ENUM(e, overlay, key, draw) MODE_##e,
@@ -97,11 +103,25 @@ struct image_row {
 	uint64_t size;
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
+	bool trashed;      /* a row of the rbd trash: loaded through its trash id */
 	char id[];         /* from the listing: the bulk probe's header object */
 };
 
 struct rect {
 	int y, x, h, w;
+};
+
+/* What a script's :wait-idle, :wait-stage, :wait-loaded waits for. */
+enum script_wait { SCRIPT_WAIT_IDLE, SCRIPT_WAIT_STAGE, SCRIPT_WAIT_LOADED };
+
+/* The selected image's clone tree, asked on a worker (JOB_CLONES) once the
+ * image is selected; the details pane shows it in each state. */
+enum clones_state { CLONES_NONE, CLONES_LOADING, CLONES_KNOWN, CLONES_FAILED };
+struct clones_view {
+	enum clones_state state;
+	char *image;  /* the images row (chain name) it is for */
+	struct ceph_clone_info info;
+	char *error;  /* CLONES_FAILED: why */
 };
 
 struct scan_state {
@@ -142,6 +162,14 @@ struct fences_state {
 	enum ui_mode back;             /* where Esc goes */
 };
 
+/* The go-to chooser (choose.c): every image what `:` was given names. */
+struct choose_state {
+	struct pane list;  /* rows POOL/IMAGE; data: index into pools/images + 1 */
+	char *spec;        /* what was typed */
+	struct strvec pools, images;  /* the matches, as chain_locate_all gave them */
+	struct strvec errors;         /* pools that could not be asked */
+};
+
 struct ui {
 	const struct options *o;
 	struct jobs *js;
@@ -156,8 +184,11 @@ struct ui {
 	struct pane panes[UP_COUNT];
 	int focus;
 	char *cur_pool, *cur_image, *cur_watcher;
+	char *cur_scope;  /* the pools pane's row the images are of: POOL or POOL/NS key */
+	char *cur_ns;     /* the images pane's namespace ("": the default); NULL: all */
 	bool pools_loaded;
 	struct image_view *iv;  /* the watchers pane's image, owned */
+	struct clones_view clones;  /* cur_image's parent and clones */
 	bool resolving;         /* a RESOLVE job for cur_watcher is out */
 	char *after_destroy_addr;
 	char *goto_image;       /* open this image's watchers once it shows up */
@@ -170,6 +201,7 @@ struct ui {
 	struct dialog_state dlg;
 	struct scan_state scan;
 	struct fences_state fences;
+	struct choose_state choose;
 	size_t help_top;
 
 	struct keymap km;
@@ -184,7 +216,7 @@ struct ui {
 
 	FILE *script;
 	bool headless, script_waiting;
-	bool script_wait_stage;  /* :wait-stage: until every loading pane names its wait */
+	enum script_wait script_wait;  /* what :wait-… waits for */
 	int64_t script_wait_since;
 	int script_line;
 };
@@ -217,7 +249,8 @@ struct watcher_view *ui_selected_watcher(struct ui *ui);
 void draw_init_colors(struct ui *ui);
 int draw_attr(struct ui *ui, int el);
 const char *glyph(struct ui *ui, int which);
-enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY };
+enum { G_TL, G_H, G_TR, G_V, G_BL, G_BR, G_CURSOR, G_DOT, G_SPIN, G_OK, G_BAD, G_ELL, G_FULL, G_EMPTY,
+       G_TRASH };
 void draw_text(struct ui *ui, int y, int x, int width, const char *text, int attr);
 void draw_text_cut(struct ui *ui, int y, int x, int width, const char *text, int attr,
 		   enum draw_cut cut);
@@ -236,6 +269,8 @@ const char *fmt_size(uint64_t bytes, char *buf, size_t n);
 PANE_INFO(PANE_DECL)
 #undef PANE_DECL
 void images_aux(struct ui *ui, const struct pane_row *r, char *buf, size_t n);
+/* An images row's colour: trashed first (held or not), then watched. */
+int ui_image_row_el(const struct image_row *ir);
 /* The colour of a verdict, wherever it is drawn. */
 int ui_verdict_el(enum verdict v);
 /* What the browser calls Nova's answer: "found", "404: gone", … */
@@ -260,6 +295,11 @@ void fences_open(struct ui *ui);
 void fences_reload(struct ui *ui);
 void fences_clear(struct ui *ui);
 const struct blocklist_fence *fences_selected(struct ui *ui);
+
+/* choose.c: the go-to chooser; takes the vectors' contents (left empty). */
+void choose_open(struct ui *ui, const char *spec, struct strvec *pools, struct strvec *images,
+		 struct strvec *errors);
+void choose_clear(struct ui *ui);
 
 /* scan.c: the orphan scan */
 void scan_start(struct ui *ui, bool all);

@@ -31,11 +31,13 @@ static void free_pools(struct pl_pools *p)
 static void free_pool_count(struct pl_pool_count *p)
 {
 	free(p->pool);
+	chain_pool_info_clear(&p->info);
 }
 
 static void free_images(struct pl_images *p)
 {
 	free(p->pool);
+	free(p->nspace);
 }
 
 static void free_page(struct pl_page *p)
@@ -61,11 +63,20 @@ static void free_image(struct pl_image *p)
 	image_view_free(p->iv);
 }
 
+static void free_clones(struct pl_clones *p)
+{
+	free(p->pool);
+	free(p->image);
+	free(p->trash_id);
+	ceph_clone_info_clear(&p->info);
+}
+
 static void free_locate(struct pl_locate *p)
 {
 	free(p->spec);
-	free(p->pool);
-	free(p->image);
+	strvec_free(&p->pools);
+	strvec_free(&p->images);
+	strvec_free(&p->errors);
 }
 
 static void free_action(struct pl_action *p)
@@ -202,13 +213,15 @@ struct page_ctx {
 	struct jobs *js;
 };
 
-static bool post_page(const struct ceph_image_ref *refs, size_t n, void *user)
+static bool post_page(const struct ceph_image_ref *refs, const struct ceph_trash_entry *trash,
+		      size_t n, void *user)
 {
 	struct page_ctx *pc = user;
 	if (stale(pc->j) || jobs_cancelled(pc->js))
 		return false;
 	struct job *m = message(pc->j, JOB_IMAGES_PAGE);
 	struct pl_page *p = &work_of(m)->u.page;
+	p->trash = trash != NULL;
 	for (size_t k = 0; k < n; k++) {
 		strvec_push(&p->names, refs[k].name);
 		strvec_push(&p->ids, refs[k].id);
@@ -222,8 +235,12 @@ static void run_images(struct job *j, struct jobs *js)
 	struct pl_images *p = &work_of(j)->u.images;
 	/* Pages keep each merge short on the UI thread and let the count grow. */
 	struct page_ctx pc = {j, js};
-	j->rc = chain_list_images(work_of(j)->ch, p->pool, IMAGES_PAGE, post_page, &pc, &p->total,
-				  &j->err);
+	if (p->nspace)
+		j->rc = chain_list_ns_images(work_of(j)->ch, p->pool, p->nspace, IMAGES_PAGE,
+					     post_page, &pc, &p->total, &j->err);
+	else
+		j->rc = chain_list_images(work_of(j)->ch, p->pool, IMAGES_PAGE, post_page, &pc,
+					  &p->total, &j->err);
 }
 
 struct probe_stop {
@@ -282,10 +299,21 @@ static void run_resolve(struct job *j, struct jobs *js)
 			chain_resolve_watcher(ch, p->iv, &p->iv->watchers[i]);
 }
 
+static void run_clones(struct job *j, struct jobs *js)
+{
+	struct pl_clones *p = &work_of(j)->u.clones;
+	if (stale(j))
+		return;
+	j->rc = chain_image_clones(work_of(j)->ch, p->pool, p->image, p->trash_id, &p->info,
+				   &j->err);
+}
+
 static void run_locate(struct job *j, struct jobs *js)
 {
 	struct pl_locate *p = &work_of(j)->u.locate;
-	j->rc = chain_locate(work_of(j)->ch, p->spec, &p->pool, &p->image, &j->err);
+	/* every match: the browser never picks one of several for the operator */
+	j->rc = chain_locate_all(work_of(j)->ch, p->spec, &p->pools, &p->images, &p->errors,
+				 &j->err);
 }
 
 /* The action's own plan function (ACTION_INFO), read fresh. */

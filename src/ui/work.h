@@ -20,7 +20,7 @@
 /* Generation counters: bumped by the UI thread when a pane's subject changes,
  * read by workers to skip work nobody wants any more. */
 enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_DIALOG, GEN_FENCES,
-		GEN_COUNT };
+		GEN_CLONES, GEN_COUNT };
 
 /* _(KIND, generation slot, runner (work.c), merger (UI thread), payload) */
 #define JOB_INFO(_) \
@@ -32,6 +32,7 @@ enum gen_slot { GEN_POOLS, GEN_IMAGES, GEN_WATCHERS, GEN_HOLDERS, GEN_SCAN, GEN_
 	_(PROBE,         IMAGES,   run_probe,      merge_probe,           probe) \
 	_(LOAD_IMAGE,    WATCHERS, run_load_image, merge_load_image,      image) \
 	_(RESOLVE,       HOLDERS,  run_resolve,    merge_resolve,         image) \
+	_(CLONES,        CLONES,   run_clones,     merge_clones,          clones) \
 	_(LOCATE,        DIALOG,   run_locate,     merge_locate,          locate) \
 	_(PREPARE,       DIALOG,   run_prepare,    dialog_merge_prepare,  action) \
 	_(EXECUTE,       DIALOG,   run_execute,    dialog_merge_execute,  action) \
@@ -63,10 +64,12 @@ struct pl_pool_count {
 };
 struct pl_images {
 	char *pool;
+	char *nspace;  /* one namespace's ("": the default); NULL: the whole pool */
 	size_t total;
 };
 struct pl_page {
 	struct strvec names, ids;
+	bool trash;  /* rows of the rbd trash (ids are trash ids) */
 };
 struct pl_probe {
 	char *pool;
@@ -84,8 +87,14 @@ struct pl_image {
 	char *addr;  /* RESOLVE: the watcher to resolve */
 	struct image_view *iv;
 };
+struct pl_clones {
+	char *pool, *image, *trash_id;  /* trash_id: a trash row's, else NULL */
+	struct ceph_clone_info info;
+};
 struct pl_locate {
-	char *spec, *pool, *image;
+	char *spec;
+	struct strvec pools, images;  /* every match (chain_locate_all) */
+	struct strvec errors;         /* pools that could not be asked */
 };
 struct pl_action {
 	enum action_kind act;  /* prepare may change it: a destroy's plan may be a stop-qemu */
@@ -108,7 +117,7 @@ struct pl_fences {
 };
 
 #define JOB_PAYLOADS(_) \
-	_(connect) _(pools) _(pool_count) _(images) _(page) _(probe) _(image) _(locate) \
+	_(connect) _(pools) _(pool_count) _(images) _(page) _(probe) _(image) _(clones) _(locate) \
 	_(action) _(scan) _(found) _(progress) _(fences)
 
 /* What every job of the browser carries, and its kind's payload. */

@@ -7,7 +7,8 @@
  * "hang" (Ceph never answers), "big" (only a pool of $RBDWHO_FAKE_IMAGES,
  * default 100,000), "fence" (no hung pool; blocklisting and deleting a volume
  * succeed and change the world), "nocaps" (no hung pool; Ceph refuses the
- * blocklist, Cinder the delete). */
+ * blocklist, Cinder the delete), "ns" (a pool with a RADOS namespace, a held
+ * image in the rbd trash, a clone tree, and a volume UUID in two places). */
 #ifndef RBDWHO_FAKE_H
 #define RBDWHO_FAKE_H
 
@@ -30,6 +31,9 @@ struct fake_image {
 	const char *pool, *name, *id;
 	uint64_t size;
 	struct fake_watcher watchers[2];
+	const char *nspace;  /* its RADOS namespace; NULL: the default one */
+	long trashed;        /* in the rbd trash since then (epoch seconds); 0: in the directory */
+	const char *parent;  /* a clone of "POOL/[NS/]IMAGE@SNAP"; NULL: none */
 };
 
 struct fake_pool {
@@ -64,6 +68,18 @@ struct fake_world {
 	size_t npools, nimages, ndomains, nservers, nhypervisors, nvolumes;
 	size_t big;  /* extra generated images in pool "big" */
 };
+
+struct ceph_loc;
+struct ceph_image_ref;
+/* The image at at (by name in its namespace's directory, or by trash id), or
+ * NULL; a generated image of pool "big" lands in tmp (names in nb, ib). */
+const struct fake_image *fake_image_at(const struct ceph_loc *at, struct fake_image *tmp,
+				       char nb[32], char ib[24]);
+/* The directory of pool's namespace ns ("": the default) into a fresh array. */
+size_t fake_pool_images(const char *pool, const char *ns, struct ceph_image_ref **out);
+/* The watchers of img Ceph lists now, into a fresh array (fenced ones dropped). */
+struct ceph_watcher;
+size_t fake_copy_watchers(const struct fake_image *img, struct ceph_watcher **out);
 
 /* The world RBDWHO_FAKE asks for (never NULL). */
 const struct fake_world *fake_world(void);

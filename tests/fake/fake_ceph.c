@@ -9,7 +9,6 @@
 #include "rbdwho/probe.h"
 #include "rbdwho/util.h"
 #include "fake.h"
-#include "../../src/backend/ceph_internal.h"
 
 struct ceph_conn {
 	int unused;
@@ -74,18 +73,27 @@ static void big_image(size_t i, struct fake_image *img, char name[32], char id[2
 	img->size = 1ULL << 30;
 }
 
-/* Every image of pool, the table's and the generated ones, into a fresh array. */
-static size_t pool_images(const char *pool, struct ceph_image_ref **out)
+static bool same_ns(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Every image of pool's namespace ns in its directory (not in the trash), the
+ * table's and the generated ones, into a fresh array. */
+size_t fake_pool_images(const char *pool, const char *ns, struct ceph_image_ref **out)
 {
 	const struct fake_world *w = fake_world();
-	bool big = strcmp(pool, "big") == 0;
+	bool big = strcmp(pool, "big") == 0 && str_empty(ns);
 	size_t n = 0, cap = w->nimages + (big ? w->big : 0);
 	*out = xcalloc(cap ? cap : 1, sizeof **out);
-	for (size_t i = 0; i < w->nimages; i++)
-		if (strcmp(w->images[i].pool, pool) == 0 && !fake_image_deleted(w->images[i].name)) {
-			(*out)[n].name = xstrdup(w->images[i].name);
-			(*out)[n++].id = xstrdup(w->images[i].id);
+	for (size_t i = 0; i < w->nimages; i++) {
+		const struct fake_image *img = &w->images[i];
+		if (strcmp(img->pool, pool) == 0 && same_ns(img->nspace, ns) && !img->trashed &&
+		    !fake_image_deleted(img->name)) {
+			(*out)[n].name = xstrdup(img->name);
+			(*out)[n++].id = xstrdup(img->id);
 		}
+	}
 	for (size_t i = 0; big && i < w->big; i++) {
 		struct fake_image img;
 		char name[32], id[24];
@@ -109,7 +117,7 @@ int ceph_list_images(struct ceph_conn *c, const char *pool, struct ceph_image_re
 				    "Input/output error", pool);
 	if (p->mode == FAKE_POOL_HANG)
 		fake_hang();
-	*n = pool_images(pool, out);
+	*n = fake_pool_images(pool, "", out);
 	return 0;
 }
 
@@ -132,22 +140,29 @@ int ceph_pool_summary(struct ceph_conn *c, const char *pool, size_t *images, int
 		return rw_error_set(err, -EIO, "cannot count the images of pool '%s': "
 				    "Input/output error", pool);
 	struct ceph_image_ref *refs = NULL;
-	*images = p->mode == FAKE_POOL_HANG ? 0 : pool_images(pool, &refs);
+	*images = p->mode == FAKE_POOL_HANG ? 0 : fake_pool_images(pool, "", &refs);
 	ceph_image_refs_free(refs, *images);
 	*rbd_app = p->rbd;
 	return 0;
 }
 
-/* The image, or NULL; a generated one lands in tmp. */
-static const struct fake_image *image_find(const char *pool, const char *name,
-					   struct fake_image *tmp, char nb[32], char ib[24])
+/* The image at at, or NULL; a generated one lands in tmp. */
+const struct fake_image *fake_image_at(const struct ceph_loc *at, struct fake_image *tmp,
+				       char nb[32], char ib[24])
 {
 	const struct fake_world *w = fake_world();
-	for (size_t i = 0; i < w->nimages; i++)
-		if (strcmp(w->images[i].pool, pool) == 0 && strcmp(w->images[i].name, name) == 0)
-			return fake_image_deleted(name) ? NULL : &w->images[i];
+	for (size_t i = 0; i < w->nimages; i++) {
+		const struct fake_image *img = &w->images[i];
+		if (strcmp(img->pool, at->pool) != 0 || !same_ns(img->nspace, at->nspace))
+			continue;
+		if (at->trash_id ? img->trashed && strcmp(img->id, at->trash_id) == 0
+				 : !img->trashed && strcmp(img->name, at->image) == 0)
+			return fake_image_deleted(img->name) ? NULL : img;
+	}
 	char *end = NULL;
-	if (strcmp(pool, "big") == 0 && strncmp(name, "vol-", 4) == 0) {
+	const char *name = at->image;
+	if (strcmp(at->pool, "big") == 0 && str_empty(at->nspace) && !at->trash_id &&
+	    strncmp(name, "vol-", 4) == 0) {
 		unsigned long k = strtoul(name + 4, &end, 10);
 		if (end && !*end && k < w->big) {
 			big_image(k, tmp, nb, ib);
@@ -157,23 +172,35 @@ static const struct fake_image *image_find(const char *pool, const char *name,
 	return NULL;
 }
 
+/* The image pool/image of the default namespace's directory, or NULL. */
+static const struct fake_image *image_find(const char *pool, const char *name,
+					   struct fake_image *tmp, char nb[32], char ib[24])
+{
+	struct ceph_loc at = {.pool = pool, .image = name};
+	return fake_image_at(&at, tmp, nb, ib);
+}
+
+/* The image of pool's namespace ns whose id is id (its header object), in the
+ * directory or the trash: what a probe by header object finds. */
+static const struct fake_image *image_by_id(const char *pool, const char *ns,
+					    const struct ceph_image_ref *ref,
+					    struct fake_image *tmp, char nb[32], char ib[24])
+{
+	const struct fake_world *w = fake_world();
+	for (size_t i = 0; i < w->nimages; i++) {
+		const struct fake_image *img = &w->images[i];
+		if (strcmp(img->pool, pool) == 0 && same_ns(img->nspace, ns) &&
+		    strcmp(img->id, ref->id) == 0)
+			return fake_image_deleted(img->name) ? NULL : img;
+	}
+	return str_empty(ns) ? image_find(pool, ref->name, tmp, nb, ib) : NULL;
+}
+
 int ceph_image_info(struct ceph_conn *c, const char *pool, const char *image,
 		    struct ceph_image_info *out, struct rw_error *err)
 {
-	struct fake_image tmp;
-	char nb[32], ib[24];
-	const struct fake_image *img = image_find(pool, image, &tmp, nb, ib);
-	memset(out, 0, sizeof *out);
-	if (!img)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	out->pool = xstrdup(pool);
-	out->name = xstrdup(image);
-	out->id = xstrdup(img->id);
-	out->size = img->size;
-	out->block_name_prefix = xasprintf("rbd_data.%s", img->id);
-	out->features = 1;
-	out->features_str = xstrdup("layering");
-	return 0;
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_image_info_at(c, &at, out, err);
 }
 
 void ceph_image_info_clear(struct ceph_image_info *info)
@@ -186,7 +213,7 @@ void ceph_image_info_clear(struct ceph_image_info *info)
 	memset(info, 0, sizeof *info);
 }
 
-static size_t copy_watchers(const struct fake_image *img, struct ceph_watcher **out)
+size_t fake_copy_watchers(const struct fake_image *img, struct ceph_watcher **out)
 {
 	size_t n = 0;
 	*out = xcalloc(2, sizeof **out);
@@ -203,15 +230,8 @@ static size_t copy_watchers(const struct fake_image *img, struct ceph_watcher **
 int ceph_list_watchers(struct ceph_conn *c, const char *pool, const char *image,
 		       struct ceph_watcher **out, size_t *n, struct rw_error *err)
 {
-	struct fake_image tmp;
-	char nb[32], ib[24];
-	const struct fake_image *img = image_find(pool, image, &tmp, nb, ib);
-	*out = NULL;
-	*n = 0;
-	if (!img)
-		return rw_error_set(err, -ENOENT, "image '%s/%s' does not exist", pool, image);
-	*n = copy_watchers(img, out);
-	return 0;
+	struct ceph_loc at = {.pool = pool, .image = image};
+	return ceph_list_watchers_at(c, &at, out, n, err);
 }
 
 void ceph_watchers_free(struct ceph_watcher *v, size_t n)
@@ -239,10 +259,10 @@ int probe_watchers(struct ceph_conn *c, const char *pool, const struct ceph_imag
 	for (size_t i = 0; i < n && !(opts->cancel && *opts->cancel); i++) {
 		struct fake_image tmp;
 		char nb[32], ib[24];
-		const struct fake_image *img = image_find(pool, images[i].name, &tmp, nb, ib);
+		const struct fake_image *img = image_by_id(pool, opts->nspace, &images[i], &tmp, nb, ib);
 		struct probe_result r = {.index = i, .image = &images[i], .rc = img ? 0 : -ENOENT};
 		if (img)
-			r.nwatchers = copy_watchers(img, &r.watchers);
+			r.nwatchers = fake_copy_watchers(img, &r.watchers);
 		opts->result(&r, opts->user);
 		ceph_watchers_free(r.watchers, r.nwatchers);
 	}
@@ -283,12 +303,4 @@ int ceph_mon_quorum_age(struct ceph_conn *c, long long *age_s, struct rw_error *
 char *probe_header_oid(const struct ceph_image_ref *image)
 {
 	return xasprintf("rbd_header.%s", image->id);
-}
-
-/* ceph_internal.h's open, for the backend files the fake build links whole
- * (ceph_clone.c): the fake world has no librados handle, so nothing opens. */
-int ceph_open_image(struct ceph_conn *c, const struct ceph_loc *at, rados_ioctx_t *io,
-		    rbd_image_t *img, struct rw_error *err)
-{
-	return rw_error_set(err, -EIO, "no Ceph connection to open '%s/%s'", at->pool, at->image);
 }

@@ -70,6 +70,18 @@ timeout 60 "$RBDWHO_REAL" --ui-script "$T/ui.script" >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "▶$NS/volume-${A:0:4}.*●1" "$T/ui.screen" && grep -q "▶instance-0000a5a5 *ORPHAN" "$T/ui.screen" &&
   pass "browser: the NS/IMAGE row, its watcher and holder" || { fail "browser: the NS/IMAGE row, its watcher and holder (exit $rc)"; head -8 "$T/ui.screen"; }
 
+# --- the browser: a bare UUID in two namespaces opens the chooser (none picked);
+# the pool has a row for the namespace under its own
+printf ':wait-idle\n:type :%s\n<Enter>\n:wait-idle\n:dump %s\n' "$A" "$T/uich.screen" >"$T/uich.script"
+timeout 60 "$RBDWHO_REAL" --ui-script "$T/uich.script" >/dev/null 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "goto: 2 images match $A" "$T/uich.screen" &&
+  grep -q "│[▶ ]volumes/volume-$A " "$T/uich.screen" && grep -q "│[▶ ]volumes/$NS/volume-$A " "$T/uich.screen" &&
+  pass "browser: a bare UUID in two namespaces opens the chooser with both" ||
+  { fail "browser: a bare UUID in two namespaces opens the chooser (exit $rc)"; cat "$T/uich.screen"; }
+grep -q "^│ *(default) *[0-9]*│" "$T/uich.screen" && grep -q "^│  *$NS *[0-9]*│" "$T/uich.screen" &&
+  pass "browser: the pool's namespaces as rows under it, (default) first" ||
+  { fail "browser: the pool's namespaces as rows under it"; sed -n 2,10p "$T/uich.screen"; }
+
 # --- scan covers the namespace
 "$RBDWHO" scan volumes --json >"$T/scan.json"; rc=$?
 [ "$(q scan.json '[x["verdict"] for x in d["images"] if x["namespace"] == "'"$NS"'" and x["image"] == "volume-'"$A"'"]')" = "['ORPHAN']" ] &&
@@ -104,6 +116,15 @@ for where in "volumes/$NS" volumes; do
   "$RBDWHO" find "$TV" >"$T/tr.txt" 2>&1
   grep -q "^image .*(in trash)" "$T/tr.txt" && grep -q "rbd trash rm" "$T/tr.txt" &&
     pass "$where: text says (in trash)" || fail "$where: text says (in trash)"
+
+  # the browser (real, scripted): the trashed row, marked, its trash line and holder
+  printf ':wait-idle\n:type :%s\n<Enter>\n:wait-idle\n<Esc>\n:dump %s\n' "$where/volume-$TV" "$T/uitr.screen" >"$T/uitr.script"
+  timeout 60 "$RBDWHO_REAL" --ui-script "$T/uitr.script" >/dev/null 2>&1; rc=$?
+  [ $rc -eq 0 ] && grep -q "▶⌫ \(${NS}/\)\?vol" "$T/uitr.screen" &&
+    grep -q "trashed   in the rbd trash, still held: id $id " "$T/uitr.screen" &&
+    grep -q "▶$name *ORPHAN" "$T/uitr.screen" &&
+    pass "$where: browser lists the trashed image, marked, with its trash entry and holder" ||
+    { fail "$where: browser lists the trashed image (exit $rc)"; cat "$T/uitr.screen"; }
 
   "$RBDWHO" scan volumes --json >"$T/trscan.json"; rc=$?
   [ "$(q trscan.json '[str(x["trashed"])+" "+x["verdict"] for x in d["images"] if x["image"] == "volume-'"$TV"'"]')" = "['True ORPHAN']" ] &&

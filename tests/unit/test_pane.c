@@ -177,6 +177,31 @@ static void test_select_key_before_rows_arrive(void **state)
 static int freed;
 static void count_free(void *d) { freed++; (void)d; }
 
+static void test_insert_keeps_selection(void **state)
+{
+	struct pane p;
+	pane_init(&p, "t", NULL);
+	pane_set_height(&p, 10);
+	pane_add(&p, "a", "a", NULL, NULL);
+	pane_add(&p, "c", "c", NULL, NULL);
+	pane_move(&p, 1);  /* on c */
+	pane_insert(&p, 1, "b", "b", NULL, NULL);
+	assert_string_equal(pane_selected_key(&p), "c");
+	assert_int_equal(p.nvis, 3);
+	assert_string_equal(pane_visible(&p, 1)->key, "b");
+	/* after the selection: it does not move */
+	pane_insert(&p, 3, "d", "d", NULL, NULL);
+	assert_string_equal(pane_selected_key(&p), "c");
+	assert_string_equal(pane_visible(&p, 3)->key, "d");
+	/* filtered out: in the rows, not in the view */
+	pane_set_filter(&p, "c");
+	pane_insert(&p, 0, "z", "z", NULL, NULL);
+	assert_int_equal(p.nrows, 5);
+	assert_int_equal(p.nvis, 1);
+	assert_string_equal(pane_selected_key(&p), "c");
+	pane_free(&p);
+}
+
 static void test_owned_data_and_states(void **state)
 {
 	struct pane p;
@@ -244,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_selection_kept_across_refresh),
 		cmocka_unit_test(test_select_key_before_rows_arrive),
 		cmocka_unit_test(test_owned_data_and_states),
+		cmocka_unit_test(test_insert_keeps_selection),
 		cmocka_unit_test(test_width_in_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
