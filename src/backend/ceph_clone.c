@@ -182,7 +182,3 @@ int ceph_clone_parent(struct ceph_conn *c, const struct ceph_loc *at, struct cep
 	return 0;
 }
 
-bool ceph_clone_may_have_parent(uint64_t features, bool old_format)
-{
-	return !old_format && (features & RBD_FEATURE_LAYERING);
-}

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rbd/features.h>
+
 #include "rbdwho/ceph.h"
 #include "rbdwho/ceph_clone.h"
 #include "rbdwho/util.h"
@@ -102,4 +104,10 @@ char *ceph_clone_children_brief(const struct ceph_clone_info *ci, size_t first)
 	char *out = xstrdup(b.p);
 	buf_free(&b);
 	return out;
+}
+
+/* Plain data (no librbd call): the fake backends answer with it too. */
+bool ceph_clone_may_have_parent(uint64_t features, bool old_format)
+{
+	return !old_format && (features & RBD_FEATURE_LAYERING);
 }

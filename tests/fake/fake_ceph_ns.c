@@ -127,6 +127,21 @@ static bool same_image(const struct ceph_clone_ref *r, const struct ceph_loc *at
 	       strcmp(r->image, name) == 0;
 }
 
+/* scan's cheap read: the parent only, from the same table (never the children) */
+int ceph_clone_parent(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
+		      struct rw_error *err)
+{
+	struct fake_image tmp;
+	char nb[32], ib[24];
+	const struct fake_image *img = fake_image_at(at, &tmp, nb, ib);
+	memset(out, 0, sizeof *out);
+	if (!img)
+		return fake_elsewhere(at, err);
+	if (img->parent)
+		out->has_parent = parse_parent(img->parent, &out->parent);
+	return 0;
+}
+
 int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_clone_info *out,
 		    struct rw_error *err)
 {
