@@ -113,17 +113,7 @@ REWATCH_PID=
 IMG4=volumes/volume-$(uuid)
 rbd create --size 16 "$IMG4"
 HDR4=rbd_header.$(rbd info "$IMG4" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-cat >"$W/watch.py" <<'PY'
-import rados, sys, time
-cluster = rados.Rados(conffile=sys.argv[1])
-cluster.connect()
-io = cluster.open_ioctx(sys.argv[2])
-w = io.watch(sys.argv[3], lambda *a: None)
-open(sys.argv[4], "w").close()
-while True:
-    time.sleep(1)
-PY
-/usr/bin/python3 "$W/watch.py" "$CEPH_CONF" volumes "$HDR4" "$W/watch.ready" >"$W/watch.log" 2>&1 &
+/usr/bin/python3 "$SB/rados-watch" "$CEPH_CONF" volumes "$HDR4" "$W/watch.ready" >"$W/watch.log" 2>&1 &
 LIVE_PID=$!
 for _ in $(seq 100); do [ -e "$W/watch.ready" ] && [ -n "$(watcher_of "$IMG4")" ] && break; sleep 0.1; done
 ADDR4=$(watcher_of "$IMG4")

@@ -102,17 +102,7 @@ fi
 LV=$(new_uuid)
 mkimg "volumes/volume-$LV" || fail "rbd create"
 LHDR=rbd_header.$(rbd info "volumes/volume-$LV" --format json | json_get /dev/stdin 'd["id"]')
-cat >"$T/watch.py" <<'PY'
-import rados, sys, time
-cluster = rados.Rados(conffile=sys.argv[1])
-cluster.connect()
-io = cluster.open_ioctx(sys.argv[2])
-w = io.watch(sys.argv[3], lambda *a: None)
-open(sys.argv[4], "w").close()
-while True:
-    time.sleep(1)
-PY
-/usr/bin/python3 "$T/watch.py" "$CEPH_CONF" volumes "$LHDR" "$T/watch.ready" >/dev/null 2>&1 &
+/usr/bin/python3 "$SB/rados-watch" "$CEPH_CONF" volumes "$LHDR" "$T/watch.ready" >/dev/null 2>&1 &
 lpid=$!
 for _ in $(seq 100); do [ -e "$T/watch.ready" ] && break; sleep 0.1; done
 "$RBDWHO" find "$LV" --json >"$T/live.json"; rc=$?
