@@ -104,8 +104,18 @@ struct image_row {
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
 	bool trashed;      /* a row of the rbd trash: loaded through its trash id */
+	const char *name;  /* the chain's name (IMAGE, NS/IMAGE), in this allocation */
 	char id[];         /* from the listing: the bulk probe's header object */
 };
+/* An images-pane row's key (malloc'd): the name for a directory image; for a
+ * trash entry one made from its id, since its name from before may have been
+ * taken by a directory image listed beside it. Keys are only compared, never
+ * read back: the row keeps name and id. */
+char *ui_image_row_key(const char *name, const char *trash_id);
+/* The key of iv's row (ui_image_row_key of its name and trash id); malloc'd. */
+char *ui_image_view_key(const struct image_view *iv);
+/* true when iv is the image of the images-pane row keyed key. */
+bool ui_image_view_is(const struct image_view *iv, const char *key);
 
 struct rect {
 	int y, x, h, w;
@@ -119,7 +129,7 @@ enum script_wait { SCRIPT_WAIT_IDLE, SCRIPT_WAIT_STAGE, SCRIPT_WAIT_LOADED };
 enum clones_state { CLONES_NONE, CLONES_LOADING, CLONES_KNOWN, CLONES_FAILED };
 struct clones_view {
 	enum clones_state state;
-	char *image;  /* the images row (chain name) it is for */
+	char *image;  /* the images row (its key: ui_image_row_key) it is for */
 	struct ceph_clone_info info;
 	char *error;  /* CLONES_FAILED: why */
 };
