@@ -22,8 +22,8 @@ bool act_unlock_open(struct ui *ui, struct dialog_state *d)
 	}
 	/* unlock opens POOL/IMAGE by name, which may now be another image's */
 	if (ui->iv->trashed) {
-		ui_status(ui, true, "%s is in the rbd trash (id %s): unlock acts by name only; "
-			  "`rbd trash restore` it first", ui->iv->chain_name, ui->iv->trash.id);
+		ui_status(ui, true, "trashed image (id %s): unlock opens by name, maybe another "
+			  "image's; `rbd trash restore` first", ui->iv->trash.id);
 		return false;
 	}
 	action_target_image(ui, &d->t);

@@ -42,8 +42,8 @@ bool act_volume_open(struct ui *ui, struct dialog_state *d)
 	/* Cinder's volume of that UUID is not this trash entry: a directory
 	 * image may have its name now */
 	if (iv->trashed) {
-		ui_status(ui, true, "%s is in the rbd trash (id %s): not deleted through Cinder",
-			  iv->chain_name, iv->trash.id);
+		ui_status(ui, true, "trashed image (id %s): its volume UUID may name another image "
+			  "now; not deleted through Cinder", iv->trash.id);
 		return false;
 	}
 	if (!iv->volume_uuid) {

@@ -365,6 +365,19 @@ static void select_named(struct pane *p, const char *name)
 
 void ui_goto(struct ui *ui, const char *pool, const char *image)
 {
+	ui_goto_trashed(ui, pool, image, NULL);
+}
+
+/* The go-to's forgotten once it is reached or known missing. */
+static void goto_done(struct ui *ui)
+{
+	free(ui->goto_image);
+	free(ui->goto_trash_id);
+	ui->goto_image = ui->goto_trash_id = NULL;
+}
+
+void ui_goto_trashed(struct ui *ui, const char *pool, const char *image, const char *trash_id)
+{
 	ui->mode = MODE_BROWSE;
 	struct pane *pools = &ui->panes[UP_POOLS];
 	if (pools->state == PANE_IDLE && pools->nrows && !pane_find(pools, pool)) {
@@ -377,8 +390,14 @@ void ui_goto(struct ui *ui, const char *pool, const char *image)
 	/* the whole pool: the image may be in any of its namespaces */
 	if (!same(pool, ui->cur_scope))
 		load_images(ui, pool, pool, NULL, false);
-	select_named(&ui->panes[UP_IMAGES], image);
+	char *key = ui_image_row_key(image, trash_id);
+	if (trash_id)
+		pane_select_key(&ui->panes[UP_IMAGES], key);
+	else
+		select_named(&ui->panes[UP_IMAGES], image);
+	free(key);
 	set_str(&ui->goto_image, image);
+	set_str(&ui->goto_trash_id, trash_id);
 	ui->focus = UP_IMAGES;
 	ui_sync(ui);
 }
@@ -538,16 +557,22 @@ void merge_images(struct ui *ui, struct job *j)
 		pane_set_error(p, j->err.msg);
 	else
 		pane_set_idle(p);
-	if (!ui->goto_image || pane_find(p, ui->goto_image))
+	if (!ui->goto_image)
 		return;
-	/* not in the directory: its trash row (keyed apart) when there is one */
-	const struct pane_row *r = image_row_named(p, ui->goto_image);
+	char *key = ui_image_row_key(ui->goto_image, ui->goto_trash_id);
+	const struct pane_row *r = pane_find(p, key);
+	free(key);
+	if (r)
+		return;
+	/* a name not in the directory: its trash row (keyed apart) when there is one */
+	r = ui->goto_trash_id ? NULL : image_row_named(p, ui->goto_image);
 	if (r)
 		pane_select_key(p, r->key);
 	else {
-		ui_status(ui, true, "no image %s in pool %s", ui->goto_image, ui->cur_pool);
-		free(ui->goto_image);
-		ui->goto_image = NULL;
+		ui_status(ui, true, "no image %s%s%s in pool %s", ui->goto_image,
+			  ui->goto_trash_id ? " in the trash with id " : "",
+			  ui->goto_trash_id ? ui->goto_trash_id : "", ui->cur_pool);
+		goto_done(ui);
 	}
 }
 
@@ -628,10 +653,12 @@ void merge_load_image(struct ui *ui, struct job *j)
 		ir->size = ui->iv->info.size;
 		r->el = ui_image_row_el(ir);
 	}
-	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->chain_name) == 0) {
+	bool reached = ui->goto_image && (ui->goto_trash_id
+						  ? ui->iv->trashed && strcmp(ui->goto_trash_id, ui->iv->trash.id) == 0
+						  : strcmp(ui->goto_image, ui->iv->chain_name) == 0);
+	if (reached) {
 		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;
-		free(ui->goto_image);
-		ui->goto_image = NULL;
+		goto_done(ui);
 	}
 	report_after_destroy(ui);
 }
@@ -1144,6 +1171,7 @@ static void ui_teardown(struct ui *ui)
 	char **strs[] = {&ui->conn_error, &ui->fsid, &ui->health, &ui->os_note, &ui->cur_pool,
 			 &ui->cur_scope, &ui->cur_ns,
 			 &ui->cur_image, &ui->cur_watcher, &ui->after_destroy_addr, &ui->goto_image,
+			 &ui->goto_trash_id,
 			 &ui->last_search, &ui->status};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);

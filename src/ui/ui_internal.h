@@ -202,6 +202,7 @@ struct ui {
 	bool resolving;         /* a RESOLVE job for cur_watcher is out */
 	char *after_destroy_addr;
 	char *goto_image;       /* open this image's watchers once it shows up */
+	char *goto_trash_id;    /* ... the trash entry of that name with this id */
 
 	enum ui_mode mode, prev_mode;
 	enum prompt_kind prompt_kind;
@@ -249,6 +250,9 @@ void draw_screen(struct ui *ui);
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_handle_request(struct ui *ui, enum request r);
 void ui_goto(struct ui *ui, const char *pool, const char *image);
+/* ui_goto of pool's trash entry trash_id (image: its name from before), not
+ * the directory's image of that name; trash_id NULL: ui_goto. */
+void ui_goto_trashed(struct ui *ui, const char *pool, const char *image, const char *trash_id);
 void ui_refresh_image(struct ui *ui);
 bool ui_idle(struct ui *ui);
 struct pane *ui_focused_pane(struct ui *ui);
