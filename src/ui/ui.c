@@ -390,12 +390,13 @@ void ui_goto_trashed(struct ui *ui, const char *pool, const char *image, const c
 	/* the whole pool: the image may be in any of its namespaces */
 	if (!same(pool, ui->cur_scope))
 		load_images(ui, pool, pool, NULL, false);
-	char *key = ui_image_row_key(image, trash_id);
-	if (trash_id)
+	if (trash_id) {
+		char *key = ui_image_row_key(image, trash_id);
 		pane_select_key(&ui->panes[UP_IMAGES], key);
-	else
+		free(key);
+	} else {
 		select_named(&ui->panes[UP_IMAGES], image);
-	free(key);
+	}
 	set_str(&ui->goto_image, image);
 	set_str(&ui->goto_trash_id, trash_id);
 	ui->focus = UP_IMAGES;
