@@ -251,7 +251,11 @@ int chain_probe(struct chain *ch, const char *pool, const struct ceph_image_ref 
 			at.image = name;
 		}
 		int rc = at.image ? ceph_image_info_at(ch->ceph, &at, &info, &e) : -EINVAL;
-		if (rc == -ENOENT) {  /* not in the directory: a trash row, opened by its id */
+		/* not in the directory, or another image has taken the name since:
+		 * a trash row, opened by its id */
+		if (rc == -ENOENT || (rc == 0 && info.id && images[i].id &&
+				    strcmp(info.id, images[i].id) != 0)) {
+			ceph_image_info_clear(&info);
 			at.trash_id = images[i].id;
 			rc = ceph_image_info_at(ch->ceph, &at, &info, &e);
 		}

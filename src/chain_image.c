@@ -178,11 +178,34 @@ static void load_watchers(struct chain *ch, struct image_view *iv)
 int chain_load_image(struct chain *ch, const char *pool, const char *image,
 		     struct image_view **out, struct rw_error *err)
 {
+	return chain_load_trashed(ch, pool, image, NULL, out, err);
+}
+
+/* The trash entry with that id, then the image through it: by its name the
+ * directory's image of the same name would be loaded instead. */
+static int load_by_trash_id(struct chain *ch, const struct ceph_loc *at,
+			    struct image_view **out, struct rw_error *err)
+{
+	struct ceph_trash_entry t = {0};
+	int rc = chain_trash_lookup(ch, at->pool, at->nspace, at->image, at->trash_id, &t, err);
+	if (rc == -ENOENT)
+		rc = rw_error_set(err, rc, "no entry %s in the rbd trash of %s%s%s (restored or "
+				  "removed since it was listed)", at->trash_id, at->pool,
+				  str_empty(at->nspace) ? "" : "/", str_empty(at->nspace) ? "" : at->nspace);
+	if (rc == 0)
+		rc = chain_load_at(ch, at, &t, out, err);
+	ceph_trash_free_entry(&t);
+	return rc;
+}
+
+int chain_load_trashed(struct chain *ch, const char *pool, const char *image,
+		       const char *trash_id, struct image_view **out, struct rw_error *err)
+{
 	char *ns = NULL, *name = NULL;
 	if (volspec_split_ns(image, &ns, &name) < 0)
 		return rw_error_set(err, -EINVAL, "'%s' is not IMAGE or NAMESPACE/IMAGE", image);
-	struct ceph_loc at = {.pool = pool, .nspace = ns, .image = name};
-	int rc = chain_load_at(ch, &at, NULL, out, err);
+	struct ceph_loc at = {.pool = pool, .nspace = ns, .image = name, .trash_id = trash_id};
+	int rc = trash_id ? load_by_trash_id(ch, &at, out, err) : chain_load_at(ch, &at, NULL, out, err);
 	free(ns);
 	free(name);
 	return rc;
@@ -197,7 +220,7 @@ static int load_info(struct chain *ch, struct image_view *iv, struct rw_error *e
 		return rc;
 	/* not in the directory: moved to the trash (Cinder does so with a busy volume)? */
 	struct rw_error e = {0};
-	int trc = chain_trash_lookup(ch, iv->pool, iv->nspace, iv->image, &iv->trash, &e);
+	int trc = chain_trash_lookup(ch, iv->pool, iv->nspace, iv->image, NULL, &iv->trash, &e);
 	if (trc == -ENOENT)
 		return rc;
 	if (trc < 0) {

@@ -107,11 +107,13 @@ void chain_add_notes(struct chain *ch, struct image_view *iv);
 /* The pool's namespaces, the default ("") first, appended to out. */
 int chain_namespaces(struct chain *ch, const char *pool, struct strvec *out,
 		     struct rw_error *err);
-/* The trash entry of pool/nspace whose name (from before) is name, copied to
- * *out (free with ceph_trash_free(out, 1) semantics: its strings). -ENOENT when
- * none. */
+/* The trash entry of pool/nspace whose id is id, or (id NULL) whose name
+ * from before is name: the name may have been taken since by another image,
+ * and then only the id names it. Copied to *out (free with
+ * ceph_trash_free(out, 1) semantics: its strings). -ENOENT when none. */
 int chain_trash_lookup(struct chain *ch, const char *pool, const char *nspace,
-		       const char *name, struct ceph_trash_entry *out, struct rw_error *err);
+		       const char *name, const char *id, struct ceph_trash_entry *out,
+		       struct rw_error *err);
 /* chain_load_image of one known image: at->image is the bare name; trash
  * non-NULL: the image is that trash entry (opened by its id). Without trash,
  * a name missing from the directory is looked for in the trash. */

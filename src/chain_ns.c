@@ -17,7 +17,8 @@ int chain_namespaces(struct chain *ch, const char *pool, struct strvec *out,
 }
 
 int chain_trash_lookup(struct chain *ch, const char *pool, const char *nspace,
-		       const char *name, struct ceph_trash_entry *out, struct rw_error *err)
+		       const char *name, const char *id, struct ceph_trash_entry *out,
+		       struct rw_error *err)
 {
 	struct ceph_trash_entry *v = NULL;
 	size_t n = 0;
@@ -27,7 +28,7 @@ int chain_trash_lookup(struct chain *ch, const char *pool, const char *nspace,
 		return rc;
 	rc = -ENOENT;
 	for (size_t i = 0; i < n && rc == -ENOENT; i++)
-		if (strcmp(v[i].name, name) == 0) {
+		if (id ? strcmp(v[i].id, id) == 0 : strcmp(v[i].name, name) == 0) {
 			*out = v[i];
 			v[i].id = v[i].name = NULL;  /* moved to out */
 			rc = 0;

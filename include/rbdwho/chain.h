@@ -243,7 +243,9 @@ void chain_kill_children(void);
  * chain_load_image, chain_find_image, chain_list_images, chain_probe) are
  * "IMAGE" in the pool's default RADOS namespace and "NS/IMAGE" in namespace NS
  * (volspec_split_ns). An image moved to the rbd trash is found under its
- * name from before (its trash entry's), and loaded by its id.
+ * name from before (its trash entry's), and loaded by its id; once another
+ * image has taken that name in the directory, the name means that one, and
+ * only the trash id (chain_load_trashed) reaches the trashed image.
  *
  * Turns what the user typed — a volume UUID, volume-UUID, UUID_disk[.x],
  * POOL/IMAGE or POOL/NS/IMAGE — into pool and image (malloc'd):
@@ -265,9 +267,16 @@ int chain_locate(struct chain *ch, const char *spec, char **pool, char **image,
 int chain_locate_all(struct chain *ch, const char *spec, struct strvec *pools,
 		     struct strvec *images, struct strvec *pool_errors, struct rw_error *err);
 
-/* Image info, Cinder's view and the raw watcher list; watchers not yet resolved. */
+/* Image info, Cinder's view and the raw watcher list; watchers not yet resolved.
+ * A name missing from the directory is looked for in the trash. */
 int chain_load_image(struct chain *ch, const char *pool, const char *image,
 		     struct image_view **out, struct rw_error *err);
+/* chain_load_image of the entry trash_id of the image's namespace's rbd trash
+ * (image: its name from before, "IMAGE" or "NS/IMAGE"), whatever the
+ * directory now holds under that name; -ENOENT when the trash has no such
+ * entry (restored or removed). trash_id NULL: chain_load_image. */
+int chain_load_trashed(struct chain *ch, const char *pool, const char *image,
+		       const char *trash_id, struct image_view **out, struct rw_error *err);
 
 /* Fills one watcher's host, holders, Nova answers and verdict (never fails:
  * what cannot be known is recorded as UNKNOWN with its reason). */

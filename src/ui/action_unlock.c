@@ -16,8 +16,14 @@ bool act_unlock_open(struct ui *ui, struct dialog_state *d)
 		ui_status(ui, true, "select an image in the Images pane first");
 		return false;
 	}
-	if (!ui->iv || strcmp(ui->iv->chain_name, sel) != 0) {
-		ui_status(ui, true, "%s is still loading: try again in a moment", sel);
+	if (!ui_image_view_is(ui->iv, sel)) {
+		ui_status(ui, true, "the selected image is still loading: try again in a moment");
+		return false;
+	}
+	/* unlock opens POOL/IMAGE by name, which may now be another image's */
+	if (ui->iv->trashed) {
+		ui_status(ui, true, "trashed image (id %s): unlock opens by name, maybe another "
+			  "image's; `rbd trash restore` first", ui->iv->trash.id);
 		return false;
 	}
 	action_target_image(ui, &d->t);

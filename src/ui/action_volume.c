@@ -35,12 +35,20 @@ bool act_volume_open(struct ui *ui, struct dialog_state *d)
 		ui_status(ui, true, "select an image in the Images pane first");
 		return false;
 	}
-	if (!iv || strcmp(iv->chain_name, sel) != 0) {
-		ui_status(ui, true, "%s is still loading: try again in a moment", sel);
+	if (!ui_image_view_is(iv, sel)) {
+		ui_status(ui, true, "the selected image is still loading: try again in a moment");
+		return false;
+	}
+	/* Cinder's volume of that UUID is not this trash entry: a directory
+	 * image may have its name now */
+	if (iv->trashed) {
+		ui_status(ui, true, "trashed image (id %s): its volume UUID may name another image "
+			  "now; not deleted through Cinder", iv->trash.id);
 		return false;
 	}
 	if (!iv->volume_uuid) {
-		ui_status(ui, true, "%s is not a Cinder volume (volume-UUID): nothing to delete", sel);
+		ui_status(ui, true, "%s is not a Cinder volume (volume-UUID): nothing to delete",
+			  iv->chain_name);
 		return false;
 	}
 	/* the dialog asks Cinder again; this only spares a dialog that cannot pass */

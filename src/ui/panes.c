@@ -36,6 +36,28 @@ int ui_image_row_el(const struct image_row *ir)
 	return ir->nwatchers > 0 ? EL_WATCHED : 0;
 }
 
+/* A directory image's name has no "//" (NS/IMAGE has one slash, an image
+ * name none), so no directory key can equal a trash key. */
+char *ui_image_row_key(const char *name, const char *trash_id)
+{
+	return trash_id ? xasprintf("%s//trash/%s", name, trash_id) : xstrdup(name);
+}
+
+char *ui_image_view_key(const struct image_view *iv)
+{
+	return ui_image_row_key(iv->chain_name, iv->trashed ? iv->trash.id : NULL);
+}
+
+bool ui_image_view_is(const struct image_view *iv, const char *key)
+{
+	if (!iv || !key)
+		return false;
+	char *mine = ui_image_view_key(iv);
+	bool same = strcmp(mine, key) == 0;
+	free(mine);
+	return same;
+}
+
 static void pane_title(struct ui *ui, int i, char *buf, size_t n)
 {
 	struct pane *p = &ui->panes[i];
@@ -277,9 +299,9 @@ void images_details(struct ui *ui, struct detail_lines *l)
 	struct image_view *iv = ui->iv;
 	if (!key)
 		return;
-	if (!iv || strcmp(iv->chain_name, key) != 0) {
+	if (!ui_image_view_is(iv, key)) {
 		const struct image_row *ir = pane_selected(&ui->panes[UP_IMAGES])->data;
-		add(l, "image", "%s/%s", ui->cur_pool, key);
+		add(l, "image", "%s/%s", ui->cur_pool, ir ? ir->name : key);
 		if (ir && ir->trashed)
 			detail_add(l, EL_TRASHED, "trashed", "in the rbd trash: id %s", ir->id);
 		if (ui->panes[UP_WATCHERS].state == PANE_ERROR)

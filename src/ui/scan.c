@@ -89,8 +89,12 @@ static void scan_rows(struct ui *ui)
 					buf_printf(&b, "  %s@%s", iv->watchers[w].holders[h].name
 						   ? iv->watchers[w].holders[h].name : "?",
 						   iv->watchers[w].host ? iv->watchers[w].host : "?");
-			char *key = xasprintf("%s/%s", iv->pool, iv->chain_name);
-			struct pane_row *r = pane_add(&s->results, key, b.p, NULL, NULL);
+			char *ik = ui_image_view_key(iv);
+			char *key = xasprintf("%s/%s", iv->pool, ik);
+			/* data: the image's index in ivs + 1, for Enter's go-to */
+			struct pane_row *r = pane_add(&s->results, key, b.p, NULL,
+						      (void *)(intptr_t)(i + 1));
+			free(ik);
 			r->el = ui_verdict_el(v);
 			free(key);
 			buf_free(&b);
@@ -198,11 +202,14 @@ void scan_request(struct ui *ui, enum request r)
 	struct pane_row *row = pane_selected(&s->results);
 	switch (r) {
 	case REQ_ENTER:
-		if (row) {
-			char *key = xstrdup(row->key), *slash = strchr(key, '/');
-			*slash = '\0';
-			ui_goto(ui, key, slash + 1);
-			free(key);
+		if (row && row->data && (size_t)(intptr_t)row->data <= s->nivs) {
+			const struct image_view *iv = s->ivs[(intptr_t)row->data - 1];
+			char *pool = xstrdup(iv->pool), *image = xstrdup(iv->chain_name);
+			char *tid = iv->trashed ? xstrdup(iv->trash.id) : NULL;
+			ui_goto_trashed(ui, pool, image, tid);  /* copies: the go-to may clear ivs */
+			free(pool);
+			free(image);
+			free(tid);
 		}
 		break;
 	case REQ_BACK:

@@ -141,32 +141,58 @@ static void load_images_of(struct ui *ui, const struct pane_row *r, bool keep_se
 		    keep_selection);
 }
 
+/* What the images row keyed key names to the chain: its name and, for a
+ * trash row, its trash id (borrowed). A row gone since (a reload) is known
+ * from the image on screen; else the key is a directory image's name. */
+static void image_of_key(struct ui *ui, const char *key, const char **name,
+			 const char **trash_id)
+{
+	const struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], key);
+	const struct image_row *ir = r ? r->data : NULL;
+	*name = key;
+	*trash_id = NULL;
+	if (ir) {
+		*name = ir->name;
+		*trash_id = ir->trashed ? ir->id : NULL;
+	} else if (ui_image_view_is(ui->iv, key)) {
+		*name = ui->iv->chain_name;
+		*trash_id = ui->iv->trashed ? ui->iv->trash.id : NULL;
+	}
+}
+
 /* The image's parent and clones, on their own job: a parent with many clones
  * is slow to read, and the watchers must not wait for it. */
-static void load_clones(struct ui *ui, const char *image)
+static void load_clones(struct ui *ui, const char *key, const char *name, const char *trash_id)
 {
-	const struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], image);
-	const struct image_row *ir = r ? r->data : NULL;
 	ui->clones.state = CLONES_LOADING;
-	ui->clones.image = xstrdup(image);
+	ui->clones.image = xstrdup(key);
 	struct job *j = work_job(ui, JOB_CLONES);
 	struct pl_clones *p = &work_of(j)->u.clones;
 	p->pool = xstrdup(ui->cur_pool);
-	p->image = xstrdup(image);
-	p->trash_id = ir && ir->trashed ? xstrdup(ir->id) : NULL;
+	p->image = xstrdup(name);
+	p->trash_id = trash_id ? xstrdup(trash_id) : NULL;
 	submit(ui, j);
 }
 
-static void load_image(struct ui *ui, const char *image, bool keep_selection)
+/* key: the images row's key (ui_image_row_key), which becomes cur_image. */
+static void load_image(struct ui *ui, const char *key, bool keep_selection)
 {
+	const char *name, *trash_id;
+	image_of_key(ui, key, &name, &trash_id);
+	/* copies first: clear_from frees the image view they may point into */
+	char *n = xstrdup(name), *t = trash_id ? xstrdup(trash_id) : NULL, *k = xstrdup(key);
 	clear_from(ui, UP_WATCHERS, keep_selection);
-	set_str(&ui->cur_image, image);
+	set_str(&ui->cur_image, k);
 	pane_set_loading(&ui->panes[UP_WATCHERS]);
 	struct job *j = work_job(ui, JOB_LOAD_IMAGE);
 	work_of(j)->u.image.pool = xstrdup(ui->cur_pool);
-	work_of(j)->u.image.image = xstrdup(image);
+	work_of(j)->u.image.image = xstrdup(n);
+	work_of(j)->u.image.trash_id = t ? xstrdup(t) : NULL;
 	submit(ui, j);
-	load_clones(ui, image);
+	load_clones(ui, k, n, t);
+	free(n);
+	free(t);
+	free(k);
 }
 
 void ui_refresh_image(struct ui *ui)
@@ -234,6 +260,7 @@ static void resolve_watcher(struct ui *ui, struct watcher_view *w)
 	struct job *j = work_job(ui, JOB_RESOLVE);
 	work_of(j)->u.image.pool = xstrdup(ui->iv->pool);
 	work_of(j)->u.image.image = xstrdup(ui->iv->chain_name);
+	work_of(j)->u.image.trash_id = ui->iv->trashed ? xstrdup(ui->iv->trash.id) : NULL;
 	work_of(j)->u.image.addr = xstrdup(w->address);
 	submit(ui, j);
 }
@@ -264,7 +291,8 @@ static void probe_visible(struct ui *ui)
 			pp->view = atomic_load(&ui->view_gen);
 		}
 		ir->pending = true;
-		strvec_push(&pp->names, r->key);
+		strvec_push(&pp->names, ir->name);
+		strvec_push(&pp->keys, r->key);
 		strvec_push(&pp->ids, ir->id);
 		xgrow(&pp->rows_at, &pp->cap_rows_at, pp->nrows_at, sizeof *pp->rows_at);
 		pp->rows_at[pp->nrows_at++] = (size_t)(r - p->rows);
@@ -315,7 +343,40 @@ bool holders_load(struct ui *ui)
 	return true;
 }
 
+/* The images row a go-to's name stands for: the directory's image of that
+ * name, else a trash entry that had it (the chain finds it so too). */
+static struct pane_row *image_row_named(struct pane *p, const char *name)
+{
+	struct pane_row *r = pane_find(p, name);
+	for (size_t i = 0; !r && i < p->nrows; i++) {
+		const struct image_row *ir = p->rows[i].data;
+		if (ir && ir->trashed && strcmp(ir->name, name) == 0)
+			r = &p->rows[i];
+	}
+	return r;
+}
+
+/* Selects the go-to's row, or has the pane select it when it arrives. */
+static void select_named(struct pane *p, const char *name)
+{
+	const struct pane_row *r = image_row_named(p, name);
+	pane_select_key(p, r ? r->key : name);
+}
+
 void ui_goto(struct ui *ui, const char *pool, const char *image)
+{
+	ui_goto_trashed(ui, pool, image, NULL);
+}
+
+/* The go-to's forgotten once it is reached or known missing. */
+static void goto_done(struct ui *ui)
+{
+	free(ui->goto_image);
+	free(ui->goto_trash_id);
+	ui->goto_image = ui->goto_trash_id = NULL;
+}
+
+void ui_goto_trashed(struct ui *ui, const char *pool, const char *image, const char *trash_id)
 {
 	ui->mode = MODE_BROWSE;
 	struct pane *pools = &ui->panes[UP_POOLS];
@@ -329,8 +390,15 @@ void ui_goto(struct ui *ui, const char *pool, const char *image)
 	/* the whole pool: the image may be in any of its namespaces */
 	if (!same(pool, ui->cur_scope))
 		load_images(ui, pool, pool, NULL, false);
-	pane_select_key(&ui->panes[UP_IMAGES], image);
+	if (trash_id) {
+		char *key = ui_image_row_key(image, trash_id);
+		pane_select_key(&ui->panes[UP_IMAGES], key);
+		free(key);
+	} else {
+		select_named(&ui->panes[UP_IMAGES], image);
+	}
 	set_str(&ui->goto_image, image);
+	set_str(&ui->goto_trash_id, trash_id);
 	ui->focus = UP_IMAGES;
 	ui_sync(ui);
 }
@@ -461,9 +529,11 @@ void merge_images_page(struct ui *ui, struct job *j)
 	struct pane *p = &ui->panes[UP_IMAGES];
 	struct pl_page *w = &work_of(j)->u.page;
 	for (size_t i = 0; i < w->names.n; i++) {
-		size_t idlen = strlen(w->ids.v[i]);
-		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1);
+		size_t idlen = strlen(w->ids.v[i]), namelen = strlen(w->names.v[i]);
+		struct image_row *ir = xcalloc(1, sizeof *ir + idlen + 1 + namelen + 1);
 		memcpy(ir->id, w->ids.v[i], idlen);
+		memcpy(ir->id + idlen + 1, w->names.v[i], namelen);
+		ir->name = ir->id + idlen + 1;
 		ir->nwatchers = -1;
 		ir->trashed = w->trash;
 		/* in one namespace's list the NS/ of every name says nothing */
@@ -473,8 +543,10 @@ void merge_images_page(struct ui *ui, struct job *j)
 			name += strlen(ui->cur_ns) + 1;
 		/* the marker leads: a long name is cut at its end */
 		char *text = w->trash ? xasprintf("%s %s", glyph(ui, G_TRASH), name) : xstrdup(name);
-		struct pane_row *r = pane_add(p, w->names.v[i], text, NULL, ir);
+		char *key = ui_image_row_key(ir->name, w->trash ? ir->id : NULL);
+		struct pane_row *r = pane_add(p, key, text, NULL, ir);
 		r->el = ui_image_row_el(ir);
+		free(key);
 		free(text);
 	}
 }
@@ -486,10 +558,22 @@ void merge_images(struct ui *ui, struct job *j)
 		pane_set_error(p, j->err.msg);
 	else
 		pane_set_idle(p);
-	if (ui->goto_image && !pane_find(p, ui->goto_image)) {
-		ui_status(ui, true, "no image %s in pool %s", ui->goto_image, ui->cur_pool);
-		free(ui->goto_image);
-		ui->goto_image = NULL;
+	if (!ui->goto_image)
+		return;
+	char *key = ui_image_row_key(ui->goto_image, ui->goto_trash_id);
+	const struct pane_row *r = pane_find(p, key);
+	free(key);
+	if (r)
+		return;
+	/* a name not in the directory: its trash row (keyed apart) when there is one */
+	r = ui->goto_trash_id ? NULL : image_row_named(p, ui->goto_image);
+	if (r)
+		pane_select_key(p, r->key);
+	else {
+		ui_status(ui, true, "no image %s%s%s in pool %s", ui->goto_image,
+			  ui->goto_trash_id ? " in the trash with id " : "",
+			  ui->goto_trash_id ? ui->goto_trash_id : "", ui->cur_pool);
+		goto_done(ui);
 	}
 }
 
@@ -501,8 +585,8 @@ void merge_probe(struct ui *ui, struct job *j)
 		/* where the row was (O(1); a search of 100,000 rows per name would
 		 * cost every keystroke ~10 ms), else wherever it went */
 		size_t at = w->rows_at[i];
-		struct pane_row *r = at < p->nrows && strcmp(p->rows[at].key, w->names.v[i]) == 0
-					     ? &p->rows[at] : pane_find(p, w->names.v[i]);
+		struct pane_row *r = at < p->nrows && strcmp(p->rows[at].key, w->keys.v[i]) == 0
+					     ? &p->rows[at] : pane_find(p, w->keys.v[i]);
 		if (!r)
 			continue;
 		struct image_row *ir = r->data;
@@ -560,7 +644,9 @@ void merge_load_image(struct ui *ui, struct job *j)
 	pane_set_idle(&ui->panes[UP_WATCHERS]);
 	fill_watchers(ui);
 	/* the probe's count may be stale now: this is the fresher answer */
-	struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], ui->iv->chain_name);
+	char *key = ui_image_view_key(ui->iv);
+	struct pane_row *r = pane_find(&ui->panes[UP_IMAGES], key);
+	free(key);
 	if (r) {
 		struct image_row *ir = r->data;
 		ir->probed = true;
@@ -568,10 +654,12 @@ void merge_load_image(struct ui *ui, struct job *j)
 		ir->size = ui->iv->info.size;
 		r->el = ui_image_row_el(ir);
 	}
-	if (ui->goto_image && strcmp(ui->goto_image, ui->iv->chain_name) == 0) {
+	bool reached = ui->goto_image && (ui->goto_trash_id
+						  ? ui->iv->trashed && strcmp(ui->goto_trash_id, ui->iv->trash.id) == 0
+						  : strcmp(ui->goto_image, ui->iv->chain_name) == 0);
+	if (reached) {
 		ui->focus = ui->iv->nwatchers ? UP_WATCHERS : UP_IMAGES;
-		free(ui->goto_image);
-		ui->goto_image = NULL;
+		goto_done(ui);
 	}
 	report_after_destroy(ui);
 }
@@ -611,7 +699,10 @@ void merge_clones(struct ui *ui, struct job *j)
 {
 	struct pl_clones *p = &work_of(j)->u.clones;
 	struct clones_view *c = &ui->clones;
-	if (!c->image || strcmp(c->image, p->image) != 0)
+	char *key = ui_image_row_key(p->image, p->trash_id);
+	bool mine = c->image && strcmp(c->image, key) == 0;
+	free(key);
+	if (!mine)
 		return;
 	if (j->rc < 0) {
 		c->state = CLONES_FAILED;
@@ -1081,6 +1172,7 @@ static void ui_teardown(struct ui *ui)
 	char **strs[] = {&ui->conn_error, &ui->fsid, &ui->health, &ui->os_note, &ui->cur_pool,
 			 &ui->cur_scope, &ui->cur_ns,
 			 &ui->cur_image, &ui->cur_watcher, &ui->after_destroy_addr, &ui->goto_image,
+			 &ui->goto_trash_id,
 			 &ui->last_search, &ui->status};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);

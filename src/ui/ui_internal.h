@@ -104,8 +104,18 @@ struct image_row {
 	int nwatchers;     /* -1: unknown/failed */
 	bool probed, pending;
 	bool trashed;      /* a row of the rbd trash: loaded through its trash id */
+	const char *name;  /* the chain's name (IMAGE, NS/IMAGE), in this allocation */
 	char id[];         /* from the listing: the bulk probe's header object */
 };
+/* An images-pane row's key (malloc'd): the name for a directory image; for a
+ * trash entry one made from its id, since its name from before may have been
+ * taken by a directory image listed beside it. Keys are only compared, never
+ * read back: the row keeps name and id. */
+char *ui_image_row_key(const char *name, const char *trash_id);
+/* The key of iv's row (ui_image_row_key of its name and trash id); malloc'd. */
+char *ui_image_view_key(const struct image_view *iv);
+/* true when iv is the image of the images-pane row keyed key. */
+bool ui_image_view_is(const struct image_view *iv, const char *key);
 
 struct rect {
 	int y, x, h, w;
@@ -119,7 +129,7 @@ enum script_wait { SCRIPT_WAIT_IDLE, SCRIPT_WAIT_STAGE, SCRIPT_WAIT_LOADED };
 enum clones_state { CLONES_NONE, CLONES_LOADING, CLONES_KNOWN, CLONES_FAILED };
 struct clones_view {
 	enum clones_state state;
-	char *image;  /* the images row (chain name) it is for */
+	char *image;  /* the images row (its key: ui_image_row_key) it is for */
 	struct ceph_clone_info info;
 	char *error;  /* CLONES_FAILED: why */
 };
@@ -192,6 +202,7 @@ struct ui {
 	bool resolving;         /* a RESOLVE job for cur_watcher is out */
 	char *after_destroy_addr;
 	char *goto_image;       /* open this image's watchers once it shows up */
+	char *goto_trash_id;    /* ... the trash entry of that name with this id */
 
 	enum ui_mode mode, prev_mode;
 	enum prompt_kind prompt_kind;
@@ -239,6 +250,9 @@ void draw_screen(struct ui *ui);
 void ui_status(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_handle_request(struct ui *ui, enum request r);
 void ui_goto(struct ui *ui, const char *pool, const char *image);
+/* ui_goto of pool's trash entry trash_id (image: its name from before), not
+ * the directory's image of that name; trash_id NULL: ui_goto. */
+void ui_goto_trashed(struct ui *ui, const char *pool, const char *image, const char *trash_id);
 void ui_refresh_image(struct ui *ui);
 bool ui_idle(struct ui *ui);
 struct pane *ui_focused_pane(struct ui *ui);

@@ -51,6 +51,7 @@ static void free_probe(struct pl_probe *p)
 	free(p->pool);
 	strvec_free(&p->names);
 	strvec_free(&p->ids);
+	strvec_free(&p->keys);
 	free(p->rows);
 	free(p->rows_at);
 }
@@ -59,6 +60,7 @@ static void free_image(struct pl_image *p)
 {
 	free(p->pool);
 	free(p->image);
+	free(p->trash_id);
 	free(p->addr);
 	image_view_free(p->iv);
 }
@@ -281,7 +283,7 @@ static void run_load_image(struct job *j, struct jobs *js)
 	struct pl_image *p = &work_of(j)->u.image;
 	if (stale(j))
 		return;
-	j->rc = chain_load_image(work_of(j)->ch, p->pool, p->image, &p->iv, &j->err);
+	j->rc = chain_load_trashed(work_of(j)->ch, p->pool, p->image, p->trash_id, &p->iv, &j->err);
 }
 
 static void run_resolve(struct job *j, struct jobs *js)
@@ -291,7 +293,7 @@ static void run_resolve(struct job *j, struct jobs *js)
 	if (stale(j))
 		return;
 	/* A fresh image_view of our own: the UI's copy is never shared. */
-	j->rc = chain_load_image(ch, p->pool, p->image, &p->iv, &j->err);
+	j->rc = chain_load_trashed(ch, p->pool, p->image, p->trash_id, &p->iv, &j->err);
 	if (j->rc < 0)
 		return;
 	for (size_t i = 0; i < p->iv->nwatchers; i++)

@@ -74,6 +74,7 @@ struct pl_page {
 struct pl_probe {
 	char *pool;
 	struct strvec names, ids;
+	struct strvec keys;  /* each row's key: a trash row's is not its name */
 	size_t *rows_at;  /* each name's index in the pane's rows when asked */
 	size_t nrows_at, cap_rows_at;
 	struct chain_probe_row *rows;
@@ -84,6 +85,7 @@ struct pl_probe {
 };
 struct pl_image {
 	char *pool, *image;
+	char *trash_id;  /* a trash row's: the image is loaded by it, not by its name */
 	char *addr;  /* RESOLVE: the watcher to resolve */
 	struct image_view *iv;
 };

@@ -8,7 +8,8 @@
  * default 100,000), "fence" (no hung pool; blocklisting and deleting a volume
  * succeed and change the world), "nocaps" (no hung pool; Ceph refuses the
  * blocklist, Cinder the delete), "ns" (a pool with a RADOS namespace, a held
- * image in the rbd trash, a clone tree, and a volume UUID in two places). */
+ * image in the rbd trash whose name a directory image has taken since, a
+ * clone tree, and a volume UUID in two places). */
 #ifndef RBDWHO_FAKE_H
 #define RBDWHO_FAKE_H
 

@@ -87,7 +87,8 @@ static const struct fake_world calm_world = {
 /* RBDWHO_FAKE=ns: RADOS namespaces, the rbd trash and clones. Pool volumes
  * has a namespace tenant-a (with a held volume, and a second copy of the
  * classic volume's UUID: a bare UUID then names two images), a volume Cinder
- * moved to the trash while an orphan still holds it, and a clone of
+ * moved to the trash while an orphan still holds it (and a directory image
+ * that has taken its name since, held by another client), and a clone of
  * images/base@snap; vms has another clone of it. */
 #define TRASH_INST "7b7b7b7b-0000-4000-8000-000000000005"
 #define TRASHED_AT 1764763200L  /* 2025-12-03 12:00 UTC */
@@ -105,6 +106,9 @@ static const struct fake_image ns_images[] = {
 	 NULL},
 	{"volumes", CLASSIC_VOL, "1009", 140 * GIB,
 	 {{"203.0.113.11:0/1121431068", 4135, 139863932277888ULL}}, NULL, 0, NULL},
+	/* the trashed volume's name taken again (rbd create after rbd trash mv):
+	 * another image, another watcher; only the trash id tells them apart */
+	{"volumes", VOL(5), "1105", 5 * GIB, {{"203.0.113.12:0/6005", 6005, 80}}, NULL, 0, NULL},
 	{"volumes", VOL(2), "2102", 20 * GIB, {{"203.0.113.12:0/2002", 5002, 77}}, "tenant-a", 0,
 	 NULL},
 	{"volumes", CLASSIC_VOL, "2109", 10 * GIB, {{NULL, 0, 0}}, "tenant-a", 0, NULL},

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -258,6 +259,33 @@ static void test_width_in_columns(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* A trash entry whose name a directory image has taken: two rows, two keys,
+ * and an image view is the row of its own key only. */
+static void test_image_row_keys(void **state)
+{
+	char *dir = ui_image_row_key("volume-5", NULL);
+	char *trash = ui_image_row_key("volume-5", "1005");
+	char *other = ui_image_row_key("volume-5", "1006");
+	char *ns_dir = ui_image_row_key("tenant-a/volume-5", NULL);
+	assert_string_equal(dir, "volume-5");  /* a go-to's name finds the directory's */
+	assert_string_not_equal(trash, dir);
+	assert_string_not_equal(trash, other);
+	assert_string_not_equal(trash, ns_dir);
+	struct image_view iv = {.chain_name = "volume-5"};
+	assert_true(ui_image_view_is(&iv, dir));
+	assert_false(ui_image_view_is(&iv, trash));
+	iv.trashed = true;
+	iv.trash.id = "1005";
+	assert_true(ui_image_view_is(&iv, trash));
+	assert_false(ui_image_view_is(&iv, dir));
+	assert_false(ui_image_view_is(&iv, other));
+	assert_false(ui_image_view_is(NULL, trash));
+	free(dir);
+	free(trash);
+	free(other);
+	free(ns_dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_owned_data_and_states),
 		cmocka_unit_test(test_insert_keeps_selection),
 		cmocka_unit_test(test_width_in_columns),
+		cmocka_unit_test(test_image_row_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
