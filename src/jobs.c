@@ -188,12 +188,17 @@ size_t jobs_in_flight(struct jobs *js)
 	return n;
 }
 
-bool jobs_idle(struct jobs *js)
+bool jobs_settled(struct jobs *js, size_t left)
 {
 	pthread_mutex_lock(&js->lock);
-	bool idle = js->queued + js->running == 0 && !js->done.head;
+	bool settled = js->queued + js->running <= left && !js->done.head;
 	pthread_mutex_unlock(&js->lock);
-	return idle;
+	return settled;
+}
+
+bool jobs_idle(struct jobs *js)
+{
+	return jobs_settled(js, 0);
 }
 
 void jobs_cancel(struct jobs *js, struct job *j)

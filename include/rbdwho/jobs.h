@@ -57,6 +57,9 @@ size_t jobs_in_flight(struct jobs *js);
 /* No job queued or running and no result waiting: checked in one step, so a
  * result cannot slip between "queue empty" and "nothing running". */
 bool jobs_idle(struct jobs *js);
+/* At most LEFT jobs queued or running (say, one known to hang) and no result
+ * waiting, in one step like jobs_idle. */
+bool jobs_settled(struct jobs *js, size_t left);
 
 /* Asks one job to stop (sets j->cancel). The caller must still own a reference:
  * j has been submitted and its final result not yet freed. */

@@ -88,13 +88,10 @@ static void keep_cursor_visible(struct pane *p)
 		p->top = p->nvis > h ? p->nvis - h : 0;
 }
 
-/* Rebuilds vis from the filter, keeping the row at cursor selected if it passes. */
-static void refilter(struct pane *p)
+/* vis from the filter; the cursor on row selidx if it passes (else where it was). */
+static void rebuild_vis(struct pane *p, size_t selidx)
 {
-	struct pane_row *sel = pane_selected(p);
-	size_t selidx = sel ? (size_t)(sel - p->rows) : (size_t)-1;
 	p->nvis = 0;
-	p->cursor = 0;
 	for (size_t i = 0; i < p->nrows; i++) {
 		if (!row_passes(p, &p->rows[i]))
 			continue;
@@ -103,6 +100,14 @@ static void refilter(struct pane *p)
 			p->cursor = p->nvis;
 		p->vis[p->nvis++] = i;
 	}
+}
+
+/* Rebuilds vis from the filter, keeping the row at cursor selected if it passes. */
+static void refilter(struct pane *p)
+{
+	struct pane_row *sel = pane_selected(p);
+	p->cursor = 0;
+	rebuild_vis(p, sel ? (size_t)(sel - p->rows) : (size_t)-1);
 	/* The selected row jumped (a filter cleared): show it mid-window, with
 	 * its neighbours, rather than on the window's edge. */
 	size_t h = p->height ? p->height : 1;
@@ -159,15 +164,7 @@ struct pane_row *pane_insert(struct pane *p, size_t at, const char *key, const c
 		free(p->want_key);
 		p->want_key = NULL;
 	}
-	p->nvis = 0;
-	for (size_t i = 0; i < p->nrows; i++) {
-		if (!row_passes(p, &p->rows[i]))
-			continue;
-		xgrow(&p->vis, &p->capvis, p->nvis, sizeof *p->vis);
-		if (i == selidx)
-			p->cursor = p->nvis;
-		p->vis[p->nvis++] = i;
-	}
+	rebuild_vis(p, selidx);
 	keep_cursor_visible(p);
 	return &p->rows[at];
 }

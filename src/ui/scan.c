@@ -101,13 +101,34 @@ static void scan_rows(struct ui *ui)
 		}
 }
 
+/* The order within a verdict: pool, then NS/IMAGE, the directory's image
+ * before a trashed one of the same name. Pools are scanned side by side, so
+ * arrival order would change from run to run. */
+static int image_order(const struct image_view *a, const struct image_view *b)
+{
+	int c = strcmp(a->pool, b->pool);
+	if (!c)
+		c = strcmp(a->chain_name ? a->chain_name : "", b->chain_name ? b->chain_name : "");
+	if (!c)
+		c = (int)a->trashed - (int)b->trashed;
+	if (!c && a->trashed)
+		c = strcmp(a->trash.id ? a->trash.id : "", b->trash.id ? b->trash.id : "");
+	return c;
+}
+
 void scan_merge_found(struct ui *ui, struct job *j)
 {
 	struct scan_state *s = &ui->scan;
 	struct pl_found *f = &work_of(j)->u.found;
-	/* ivs holds pointers: the element is a pointer. */
+	/* ivs holds pointers: the element is a pointer. Kept in image_order, so
+	 * the rows (built from it) keep their place from one run to the next. */
 	xgrow(&s->ivs, &s->cap, s->nivs, sizeof *s->ivs);  // NOLINT(bugprone-sizeof-expression)
-	s->ivs[s->nivs++] = f->iv;
+	size_t at = s->nivs;
+	while (at > 0 && image_order(s->ivs[at - 1], f->iv) > 0)
+		at--;
+	memmove(&s->ivs[at + 1], &s->ivs[at], (s->nivs - at) * sizeof *s->ivs);  // NOLINT(bugprone-sizeof-expression)
+	s->ivs[at] = f->iv;
+	s->nivs++;
 	f->iv = NULL;
 	scan_rows(ui);
 }

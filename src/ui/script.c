@@ -2,8 +2,8 @@
  * one command a line — a key name (`j`, `<Down>`, `<Enter>`, `C-c`), `:type TEXT`
  * (each character as a key), `:wait-idle` (until no job is in flight),
  * `:wait-stage` (until every loading pane says what it waits for),
- * `:wait-loaded` (until no pane is loading; jobs outside the panes, like the
- * details pane's clones, may still run), `:dump PATH`
+ * `:wait-loaded` (until no pane is loading and no job is in flight but the
+ * details pane's clones, which may hang on purpose), `:dump PATH`
  * (the screen as text), `:resize COLSxLINES`, `:quit`. `#` starts a comment.
  * The screen is a terminal nobody sees; the script's end quits. */
 #include <limits.h>
@@ -128,13 +128,15 @@ static bool stages_named(struct ui *ui)
 	return true;
 }
 
-/* No pane is loading: what the panes show has come. */
+/* No pane is loading and every job has ended and merged but the details
+ * pane's clones (which may hang on purpose): what the panes show has come,
+ * and the header's job count is the clones' alone. */
 static bool panes_loaded(struct ui *ui)
 {
 	for (int i = 0; i < UP_COUNT; i++)
 		if (ui->panes[i].state == PANE_LOADING)
 			return false;
-	return true;
+	return !ui->connecting && jobs_settled(ui->js, ui->clones.state == CLONES_LOADING);
 }
 
 void script_step(struct ui *ui)

@@ -2,7 +2,8 @@
  * the fake world: an image's namespace, trash time and parent are columns of
  * its row (fake.h); namespaces, trash entries and children are read off the
  * table. Same contracts as src/backend/ceph.c and ceph_clone.c.
- * RBDWHO_FAKE_CLONES=fail makes reading clones fail, =hang never answer. */
+ * RBDWHO_FAKE_CLONES=fail makes reading clones fail, =hang never answer,
+ * =hang:IMAGE never answer for that image only. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,9 +150,10 @@ int ceph_clone_info(struct ceph_conn *c, const struct ceph_loc *at, struct ceph_
 	struct fake_image tmp;
 	char nb[32], ib[24];
 	const struct fake_image *img = fake_image_at(at, &tmp, nb, ib);
-	const char *mode = getenv("RBDWHO_FAKE_CLONES");  /* "fail", "hang" */
+	const char *mode = getenv("RBDWHO_FAKE_CLONES");  /* "fail", "hang", "hang:IMAGE" */
 	memset(out, 0, sizeof *out);
-	if (mode && strcmp(mode, "hang") == 0)
+	if (mode && (strcmp(mode, "hang") == 0 ||
+		     (str_starts_with(mode, "hang:") && strcmp(mode + 5, at->image) == 0)))
 		fake_hang();
 	if (mode && strcmp(mode, "fail") == 0)
 		return rw_error_set(err, -EIO, "cannot read its clones of '%s/%s': Input/output error",
