@@ -124,7 +124,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem
   -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
 mkfifo "$W/ready"
 python3 "$SB/openstack-standin" --data "$D/openstack.json" --faults "$W/tls-faults.json" \
-  --ports-file "$W/tls.ports" --password "$OS_PASSWORD" --log "$W/tls.log" \
+  --ports-file "$W/tls.ports" --password="$OS_PASSWORD" --log "$W/tls.log" \
   --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" --ready-fd 3 3>"$W/ready" &
 PIDS+=($!)
 read -r _ <"$W/ready"

@@ -79,7 +79,7 @@ start_standin() {
 	PW=pw$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 	mkfifo "$D/ready"
 	"$PY" "$STANDIN" --data "$D/openstack.json" --faults "$D/faults.json" \
-		--ports-file "$D/openstack.ports" --password "$PW" --log "$D/openstack.log" \
+		--ports-file "$D/openstack.ports" --password="$PW" --log "$D/openstack.log" \
 		--ready-fd 3 3>"$D/ready" 2>"$D/stderr" &
 	PID=$!
 	if ! read -r -t 10 _ <"$D/ready" || [ ! -s "$D/openstack.ports" ]; then

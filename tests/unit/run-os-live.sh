@@ -31,7 +31,7 @@ echo '{}' >"$dir/faults.json"
 # read below waits for exactly that (or for EOF if it dies first).
 mkfifo "$dir/ready"
 python3 "$standin" --data "$dir/openstack.json" --faults "$dir/faults.json" \
-	--ports-file "$dir/openstack.ports" --password "$password" --log "$dir/os.log" \
+	--ports-file "$dir/openstack.ports" --password="$password" --log "$dir/os.log" \
 	--ready-fd 3 3>"$dir/ready" >"$dir/standin.out" 2>&1 &
 pid=$!
 if ! read -r line <"$dir/ready" || [ "$line" != ready ]; then
