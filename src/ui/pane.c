@@ -116,17 +116,24 @@ static void refilter(struct pane *p)
 	keep_cursor_visible(p);
 }
 
+/* A new row's fields (the strings copied; NULL key or text as ""). */
+static void row_init(struct pane_row *r, const char *key, const char *text, const char *aux,
+		     void *data)
+{
+	memset(r, 0, sizeof *r);
+	r->key = xstrdup(key ? key : "");
+	r->text = xstrdup(text ? text : "");
+	r->aux = xstrdup(aux);
+	r->data = data;
+}
+
 struct pane_row *pane_add(struct pane *p, const char *key, const char *text,
 			  const char *aux, void *data)
 {
 	xgrow(&p->rows, &p->cap, p->nrows, sizeof *p->rows);
 	size_t idx = p->nrows++;
 	struct pane_row *r = &p->rows[idx];
-	memset(r, 0, sizeof *r);
-	r->key = xstrdup(key ? key : "");
-	r->text = xstrdup(text ? text : "");
-	r->aux = xstrdup(aux);
-	r->data = data;
+	row_init(r, key, text, aux, data);
 	if (row_passes(p, r)) {
 		xgrow(&p->vis, &p->capvis, p->nvis, sizeof *p->vis);
 		p->vis[p->nvis++] = idx;
@@ -153,11 +160,7 @@ struct pane_row *pane_insert(struct pane *p, size_t at, const char *key, const c
 	memmove(&p->rows[at + 1], &p->rows[at], (p->nrows - at) * sizeof *p->rows);
 	p->nrows++;
 	struct pane_row *r = &p->rows[at];
-	memset(r, 0, sizeof *r);
-	r->key = xstrdup(key ? key : "");
-	r->text = xstrdup(text ? text : "");
-	r->aux = xstrdup(aux);
-	r->data = data;
+	row_init(r, key, text, aux, data);
 	bool wanted = p->want_key && strcmp(p->want_key, r->key) == 0;
 	if (wanted) {
 		selidx = at;
